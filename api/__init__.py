@@ -1,0 +1,1 @@
+"""The service, the CLI and the database plumbing: everything a user touches."""

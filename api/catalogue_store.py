@@ -1,0 +1,132 @@
+"""Store the catalogue in the database and read it back.
+
+`store_catalogue` runs in one transaction and is idempotent: rows are inserted, updated when
+their content changed, and left alone otherwise; partnership links are made to match the files.
+Rows that exist only in the database (added by an admin) are kept.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlmodel import Session, SQLModel, select
+
+from features.catalogue import Catalogue
+from features.catalogue_files import PartnershipRecord
+from models import (
+    Country,
+    Facilitator,
+    Partnership,
+    PartnershipFacilitator,
+    PartnershipProvider,
+    Provider,
+)
+from models.catalogue import CountryBase, FacilitatorBase, ProviderBase
+from models.history import PartnershipBase
+
+
+@dataclass
+class StoreReport:
+    inserted: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.inserted.values()) or sum(self.updated.values()))
+
+
+def _upsert(session: Session, table: type[SQLModel], record: SQLModel, report: StoreReport) -> None:
+    row = table.model_validate(record.model_dump())
+    key = table.__tablename__  # type: ignore[attr-defined]
+    existing = session.get(table, _primary_key(row))
+    if existing is None:
+        session.add(row)
+        report.inserted[key] += 1
+    elif existing.model_dump(mode="json") != row.model_dump(mode="json"):
+        for name, value in row.model_dump().items():
+            setattr(existing, name, value)
+        report.updated[key] += 1
+    else:
+        report.unchanged[key] += 1
+
+
+def _primary_key(row: SQLModel) -> object:
+    columns = row.__table__.primary_key.columns  # type: ignore[attr-defined]
+    values = tuple(getattr(row, c.name) for c in columns)
+    return values[0] if len(values) == 1 else values
+
+
+def _sync_links(session: Session, record: PartnershipRecord, report: StoreReport) -> None:
+    pid = record.partnership.id
+    for table, column, wanted in (
+        (PartnershipProvider, "provider_id", record.provider_ids),
+        (PartnershipFacilitator, "facilitator_id", record.facilitator_ids),
+    ):
+        key = table.__tablename__
+        existing = session.exec(select(table).where(table.partnership_id == pid)).all()  # type: ignore[attr-defined]
+        have = {getattr(link, column): link for link in existing}
+        for other_id, link in have.items():
+            if other_id not in wanted:
+                session.delete(link)
+                report.updated[key] += 1
+        for other_id in wanted:
+            if other_id in have:
+                report.unchanged[key] += 1
+            else:
+                session.add(table(partnership_id=pid, **{column: other_id}))
+                report.inserted[key] += 1
+
+
+def store_catalogue(engine: Engine, catalogue: Catalogue) -> StoreReport:
+    report = StoreReport()
+    with Session(engine) as session, session.begin():
+        for country in catalogue.countries:
+            _upsert(session, Country, country, report)
+        session.flush()
+        # Parents before children, so the provider.parent foreign key always holds.
+        for provider in sorted(catalogue.providers, key=lambda p: p.parent is not None):
+            _upsert(session, Provider, provider, report)
+        for facilitator in catalogue.facilitators:
+            _upsert(session, Facilitator, facilitator, report)
+        session.flush()
+        for record in catalogue.partnerships:
+            _upsert(session, Partnership, record.partnership, report)
+            session.flush()
+            _sync_links(session, record, report)
+    return report
+
+
+def load_catalogue(engine: Engine) -> Catalogue:
+    """The catalogue as stored, in a stable order."""
+    with Session(engine) as session:
+        countries = [
+            CountryBase.model_validate(r.model_dump()) for r in _all(session, Country, "iso3")
+        ]
+        providers = [
+            ProviderBase.model_validate(r.model_dump()) for r in _all(session, Provider, "id")
+        ]
+        facilitators = [
+            FacilitatorBase.model_validate(r.model_dump()) for r in _all(session, Facilitator, "id")
+        ]
+        links_p: dict[str, list[str]] = {}
+        for link in _all(session, PartnershipProvider, "provider_id"):
+            links_p.setdefault(link.partnership_id, []).append(link.provider_id)
+        links_f: dict[str, list[str]] = {}
+        for link in _all(session, PartnershipFacilitator, "facilitator_id"):
+            links_f.setdefault(link.partnership_id, []).append(link.facilitator_id)
+        partnerships = [
+            PartnershipRecord(
+                PartnershipBase.model_validate(r.model_dump()),
+                links_p.get(r.id, []),
+                links_f.get(r.id, []),
+            )
+            for r in _all(session, Partnership, "id")
+        ]
+    return Catalogue(countries, providers, facilitators, partnerships)
+
+
+def _all(session: Session, table: type[SQLModel], order: str) -> list:  # type: ignore[type-arg]
+    return list(session.exec(select(table).order_by(getattr(table, order))).all())

@@ -1,0 +1,1 @@
+"""From catalogue rows and needs to vectors: taxonomies, name resolution, vectorisers."""

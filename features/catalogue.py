@@ -1,0 +1,112 @@
+"""The catalogue in memory: countries, providers, facilitators and the partnership history.
+
+Read from catalogue files (`load_catalogue_files`) or from the database (`api/`), it is what the
+engine fits on. `snapshot()` names its exact content, for a model's provenance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from features.catalogue_files import (
+    PartnershipReader,
+    PartnershipRecord,
+    Vocabulary,
+    read_countries,
+    read_facilitators,
+    read_providers,
+)
+from features.names import NameResolver
+from features.paths import fixtures_dir
+from features.taxonomy import Taxonomy
+from models.catalogue import CountryBase, FacilitatorBase, ProviderBase
+
+
+@dataclass
+class Catalogue:
+    countries: list[CountryBase]
+    providers: list[ProviderBase]
+    facilitators: list[FacilitatorBase]
+    partnerships: list[PartnershipRecord] = field(default_factory=list)
+
+    @cached_property
+    def country_by_iso3(self) -> dict[str, CountryBase]:
+        return {c.iso3: c for c in self.countries}
+
+    @cached_property
+    def provider_by_id(self) -> dict[str, ProviderBase]:
+        return {p.id: p for p in self.providers}
+
+    @cached_property
+    def facilitator_by_id(self) -> dict[str, FacilitatorBase]:
+        return {f.id: f for f in self.facilitators}
+
+    @cached_property
+    def countries_resolver(self) -> NameResolver:
+        return country_resolver(self.countries)
+
+    @cached_property
+    def facilitators_resolver(self) -> NameResolver:
+        return organisation_resolver(self.facilitators)
+
+    @cached_property
+    def providers_resolver(self) -> NameResolver:
+        return organisation_resolver(self.providers)
+
+    def snapshot(self) -> str:
+        """A short content hash: equal catalogues give equal snapshots."""
+        content = {
+            "countries": [c.model_dump(mode="json") for c in self.countries],
+            "providers": [p.model_dump(mode="json") for p in self.providers],
+            "facilitators": [f.model_dump(mode="json") for f in self.facilitators],
+            "partnerships": [
+                [
+                    r.partnership.model_dump(mode="json"),
+                    sorted(r.provider_ids),
+                    sorted(r.facilitator_ids),
+                ]
+                for r in self.partnerships
+            ],
+        }
+        digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+        return f"catalogue-{digest[:16]}"
+
+
+def country_resolver(countries: list[CountryBase]) -> NameResolver:
+    return NameResolver({c.iso3: [c.name, c.iso2, c.official_name, *c.aliases] for c in countries})
+
+
+def organisation_resolver(orgs: list[ProviderBase] | list[FacilitatorBase]) -> NameResolver:
+    return NameResolver(
+        {o.id: [o.name, *([o.acronym] if o.acronym else []), *o.aliases] for o in orgs}
+    )
+
+
+def load_catalogue_files(
+    directory: Path | None = None, taxonomy: Taxonomy | None = None
+) -> Catalogue:
+    """Read and validate every catalogue file; the first bad row raises `RowError`."""
+    directory = directory or fixtures_dir()
+    taxonomy = taxonomy or Taxonomy.load(directory / "taxonomy")
+    countries = read_countries(directory / "countries.csv")
+    vocab = Vocabulary(
+        countries=frozenset(c.iso3 for c in countries),
+        sectors=frozenset(taxonomy.codes("sector")),
+    )
+    providers = read_providers(directory / "providers.jsonl", vocab)
+    facilitators = read_facilitators(directory / "facilitators.jsonl", vocab)
+    catalogue = Catalogue(countries, providers, facilitators)
+    resolver = catalogue.countries_resolver
+    reader = PartnershipReader(
+        vocab=vocab,
+        taxonomy=taxonomy,
+        providers=providers,
+        facilitators=catalogue.facilitators_resolver,
+        resolve_country=lambda name: resolver.resolve(name).id,
+    )
+    catalogue.partnerships = reader.read(directory / "partnerships.csv")
+    return catalogue

@@ -1,0 +1,135 @@
+"""The catalogue as arrays: what retrieval, pair features and eligibility rules read.
+
+Built once per fitted model from a `Catalogue`; providers and facilitators become rows of
+sparse multi-hot matrices (`sector=112`, `language=pt` … via DictVectorizer) and of TF-IDF text
+matrices, so that scoring a need against every candidate is a few matrix products.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction import DictVectorizer
+
+from features.catalogue import Catalogue
+from features.catalogue_files import M49_REGIONS
+from features.geography import INCOME_RANK, CountryFacts
+from features.text_vectoriser import TextVectorizer
+from models.catalogue import FacilitatorBase, ProviderBase
+from models.vocab import ProviderKind
+
+TAG_FIELDS = ("sdg", "sector", "modality", "language", "region")
+
+
+def tag_dict(
+    sdgs: list[int],
+    sectors: list[str],
+    modalities: list[str],
+    languages: list[str],
+    regions: list[str],
+) -> dict[str, list[str]]:
+    return {
+        "sdg": [str(s) for s in sdgs],
+        "sector": list(sectors),
+        "modality": [str(m) for m in modalities],
+        "language": list(languages),
+        "region": list(regions),
+    }
+
+
+def profile_text(org: ProviderBase | FacilitatorBase) -> str:
+    names = [org.name, *([org.acronym] if org.acronym else [])]
+    return ". ".join([*names, org.description])
+
+
+@dataclass
+class CatalogueIndex:
+    countries: CountryFacts
+    group_index: dict[str, int]
+    sector_index: dict[str, int]
+    tags: DictVectorizer
+    # providers
+    provider_ids: list[str]
+    provider_names: list[str]
+    provider_country: np.ndarray  # row in countries
+    provider_country_code: list[str]
+    provider_parent: np.ndarray  # row of the country profile, itself for a country profile
+    provider_is_institution: np.ndarray
+    provider_tags: sp.csr_matrix
+    provider_text: sp.csr_matrix
+    # facilitators
+    facilitator_ids: list[str]
+    facilitator_names: list[str]
+    facilitator_tags: sp.csr_matrix
+    facilitator_text: sp.csr_matrix
+    facilitator_regions: list[set[str]]
+    facilitator_countries: list[set[str]]
+    facilitator_income: list[set[int]]
+    facilitator_modalities: list[set[str]]
+    facilitator_funding: np.ndarray  # (F, 2) min, max; NaN when not public
+
+    @classmethod
+    def build(
+        cls, catalogue: Catalogue, text: TextVectorizer, sector_codes: list[str]
+    ) -> CatalogueIndex:
+        countries = CountryFacts.from_countries(catalogue.countries)
+        providers = catalogue.providers
+        facilitators = catalogue.facilitators
+        tags = DictVectorizer(dtype=np.float32).fit(
+            [
+                tag_dict(list(range(1, 18)), sector_codes, [], [], sorted(M49_REGIONS)),
+                *(_org_tags(o) for o in [*providers, *facilitators]),
+            ]
+        )
+        provider_row = {p.id: i for i, p in enumerate(providers)}
+        parent = [
+            provider_row.get(p.parent or "", provider_row.get(p.country, i))
+            for i, p in enumerate(providers)
+        ]
+        return cls(
+            countries=countries,
+            group_index={g: i for i, g in enumerate(sorted(M49_REGIONS))},
+            sector_index={s: i for i, s in enumerate(sector_codes)},
+            tags=tags,
+            provider_ids=[p.id for p in providers],
+            provider_names=[p.name for p in providers],
+            provider_country=np.array(
+                [countries.index[p.country] for p in providers], dtype=np.int64
+            ),
+            provider_country_code=[p.country for p in providers],
+            provider_parent=np.array(parent, dtype=np.int64),
+            provider_is_institution=np.array([p.kind != ProviderKind.country for p in providers]),
+            provider_tags=tags.transform([_org_tags(p) for p in providers]).tocsr(),
+            provider_text=text.transform([profile_text(p) for p in providers]),
+            facilitator_ids=[f.id for f in facilitators],
+            facilitator_names=[f.name for f in facilitators],
+            facilitator_tags=tags.transform([_org_tags(f) for f in facilitators]).tocsr(),
+            facilitator_text=text.transform([profile_text(f) for f in facilitators]),
+            facilitator_regions=[set(f.regions) for f in facilitators],
+            facilitator_countries=[set(f.countries) for f in facilitators],
+            facilitator_income=[{INCOME_RANK[g] for g in f.income_groups} for f in facilitators],
+            facilitator_modalities=[{str(m) for m in f.modalities} for f in facilitators],
+            facilitator_funding=np.array(
+                [
+                    [
+                        np.nan if f.funding_min_usd is None else f.funding_min_usd,
+                        np.nan if f.funding_max_usd is None else f.funding_max_usd,
+                    ]
+                    for f in facilitators
+                ],
+                dtype=float,
+            ).reshape(-1, 2),
+        )
+
+    def columns(self, names: list[str]) -> np.ndarray:
+        """Tag column indices of `field=value` names (unknown names are skipped)."""
+        vocabulary = self.tags.vocabulary_
+        return np.array([vocabulary[n] for n in names if n in vocabulary], dtype=np.int64)
+
+
+def _org_tags(org: ProviderBase | FacilitatorBase) -> dict[str, list[str]]:
+    return tag_dict(
+        org.sdgs, org.sectors, [str(m) for m in org.modalities], org.languages, org.regions
+    )

@@ -1,0 +1,62 @@
+"""Country facts as arrays: capitals' distances, regions, languages, context flags, income."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.catalogue import CountryBase
+
+EARTH_RADIUS_KM = 6371.0
+INCOME_RANK = {"LIC": 0, "LMC": 1, "UMC": 2, "HIC": 3}
+CONTEXT_FLAGS = ("ldc", "lldc", "sids", "fragile")
+
+
+def haversine_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
+    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
+    a = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+@dataclass
+class CountryFacts:
+    """Per-country arrays indexed by `index[iso3]`."""
+
+    index: dict[str, int]
+    names: list[str]
+    groups: list[list[str]]  # region, sub-region, intermediate region
+    languages: list[list[str]]
+    lat: np.ndarray
+    lon: np.ndarray
+    income: np.ndarray  # rank 0-3, -1 when unclassified
+    flags: np.ndarray  # (countries, 4) booleans in CONTEXT_FLAGS order
+
+    @classmethod
+    def from_countries(cls, countries: list[CountryBase]) -> CountryFacts:
+        return cls(
+            index={c.iso3: i for i, c in enumerate(countries)},
+            names=[c.name for c in countries],
+            groups=[
+                [r for r in (c.region, c.sub_region, c.intermediate_region) if r] for c in countries
+            ],
+            languages=[list(c.languages) for c in countries],
+            lat=np.array([np.nan if c.capital_lat is None else c.capital_lat for c in countries]),
+            lon=np.array([np.nan if c.capital_lon is None else c.capital_lon for c in countries]),
+            income=np.array([INCOME_RANK.get(c.income_group or "", -1) for c in countries]),
+            flags=np.array([[getattr(c, f) for f in CONTEXT_FLAGS] for c in countries], dtype=bool),
+        )
+
+    def regions(self, iso3: str) -> set[str]:
+        """Every M49 grouping the country belongs to (region, sub-region, intermediate)."""
+        return set(self.groups[self.index[iso3]])
+
+    def distance_km(self, iso3: str, others: np.ndarray) -> np.ndarray:
+        """Distance between capitals, one to each of `others` (row indices); NaN if unknown."""
+        i = self.index[iso3]
+        return haversine_km(self.lat[i], self.lon[i], self.lat[others], self.lon[others])

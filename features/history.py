@@ -1,0 +1,147 @@
+"""What the partnership history says about each provider and facilitator, as of a date.
+
+Every count here uses only partnerships that started before the need's year (`as_of`), so a
+feature never sees the future. Undated partnerships are seen only by undated (live) needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.preprocessing import normalize
+
+from features.catalogue_files import PartnershipRecord
+from features.geography import CountryFacts
+
+
+def _incidence(rows: list[list[int]], n_cols: int) -> sp.csr_matrix:
+    indptr = np.cumsum([0, *(len(r) for r in rows)])
+    indices = np.array([i for r in rows for i in r], dtype=np.int64)
+    data = np.ones(len(indices), dtype=np.float32)
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+@dataclass
+class HistoryView:
+    """Aggregates over the partnerships visible at one date."""
+
+    provider_total: np.ndarray
+    provider_by_sector: sp.csr_matrix
+    provider_by_sdg: sp.csr_matrix
+    provider_by_country: sp.csc_matrix
+    provider_by_group: sp.csr_matrix
+    provider_text: sp.csr_matrix
+    facilitator_total: np.ndarray
+    facilitator_by_sector: sp.csr_matrix
+    facilitator_by_sdg: sp.csr_matrix
+    facilitator_by_country: sp.csc_matrix
+    facilitator_by_group: sp.csr_matrix
+    facilitator_text: sp.csr_matrix
+    cooperation: sp.csr_matrix  # providers x facilitators
+    bilateral_share: float
+
+
+@dataclass
+class HistoryIndex:
+    """Partnerships as incidence matrices, sliced by date on demand."""
+
+    years: np.ndarray  # float, NaN when undated
+    ids: list[str]
+    providers: sp.csr_matrix  # partnerships x providers
+    facilitators: sp.csr_matrix
+    beneficiaries: sp.csr_matrix  # partnerships x countries
+    groups: sp.csr_matrix  # partnerships x M49 groups (of the beneficiaries)
+    sectors: sp.csr_matrix
+    sdgs: sp.csr_matrix
+    texts: sp.csr_matrix
+    _views: dict[float | None, HistoryView] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        records: list[PartnershipRecord],
+        provider_index: dict[str, int],
+        facilitator_index: dict[str, int],
+        countries: CountryFacts,
+        group_index: dict[str, int],
+        sector_index: dict[str, int],
+        texts: sp.csr_matrix,
+    ) -> HistoryIndex:
+        def rows(ids: list[list[str]], index: dict[str, int]) -> list[list[int]]:
+            return [[index[i] for i in r if i in index] for r in ids]
+
+        beneficiaries = [r.partnership.beneficiaries for r in records]
+        groups = [
+            sorted({g for iso3 in b if iso3 in countries.index for g in countries.regions(iso3)})
+            for b in beneficiaries
+        ]
+        return cls(
+            years=np.array(
+                [
+                    np.nan if r.partnership.year_start is None else r.partnership.year_start
+                    for r in records
+                ],
+                dtype=float,
+            ),
+            ids=[r.partnership.id for r in records],
+            providers=_incidence(
+                rows([r.provider_ids for r in records], provider_index), len(provider_index)
+            ),
+            facilitators=_incidence(
+                rows([r.facilitator_ids for r in records], facilitator_index),
+                len(facilitator_index),
+            ),
+            beneficiaries=_incidence(rows(beneficiaries, countries.index), len(countries.index)),
+            groups=_incidence(rows(groups, group_index), len(group_index)),
+            sectors=_incidence(
+                rows([r.partnership.sectors for r in records], sector_index), len(sector_index)
+            ),
+            sdgs=_incidence([[g - 1 for g in r.partnership.sdgs] for r in records], 17),
+            texts=texts,
+        )
+
+    def visible(self, as_of: float | None) -> np.ndarray:
+        """Partnerships a need dated `as_of` may learn from (all of them for a live need)."""
+        if as_of is None:
+            return np.ones(len(self.years), dtype=bool)
+        with np.errstate(invalid="ignore"):
+            return self.years < as_of
+
+    def view(self, as_of: float | None, exclude: int | None = None) -> HistoryView:
+        """Aggregates as of a date; `exclude` hides one partnership (the one being learned from)."""
+        if as_of is not None and np.isnan(as_of):
+            as_of = None
+        if exclude is not None:
+            mask = self.visible(as_of)
+            mask[exclude] = False
+            return self._aggregate(mask)
+        if as_of not in self._views:
+            self._views[as_of] = self._aggregate(self.visible(as_of))
+        return self._views[as_of]
+
+    def _aggregate(self, mask: np.ndarray) -> HistoryView:
+        keep = sp.diags(mask.astype(np.float32))
+        p = (keep @ self.providers).T.tocsr()
+        f = (keep @ self.facilitators).T.tocsr()
+        bilateral = np.asarray(self.facilitators.sum(axis=1)).ravel() == 0
+        return HistoryView(
+            provider_total=np.asarray(p.sum(axis=1)).ravel(),
+            provider_by_sector=(p @ self.sectors).tocsr(),
+            provider_by_sdg=(p @ self.sdgs).tocsr(),
+            provider_by_country=(p @ self.beneficiaries).tocsc(),
+            provider_by_group=(p @ self.groups).tocsr(),
+            provider_text=normalize(p @ self.texts).tocsr(),
+            facilitator_total=np.asarray(f.sum(axis=1)).ravel(),
+            facilitator_by_sector=(f @ self.sectors).tocsr(),
+            facilitator_by_sdg=(f @ self.sdgs).tocsr(),
+            facilitator_by_country=(f @ self.beneficiaries).tocsc(),
+            facilitator_by_group=(f @ self.groups).tocsr(),
+            facilitator_text=normalize(f @ self.texts).tocsr(),
+            cooperation=(p @ (keep @ self.facilitators)).tocsr(),
+            bilateral_share=float(bilateral[mask].mean()) if mask.any() else 0.0,
+        )

@@ -1,0 +1,1 @@
+"""Retrieval, rankers, triads, diversity, explanations, evaluation and model persistence."""

@@ -1,0 +1,38 @@
+"""Stage one: cheap, vectorised candidate retrieval over the whole provider catalogue."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+
+def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
+    """Indices of the k highest scores, best first, among allowed rows with a non-zero score.
+
+    Works on the non-zero entries only: with sparse text most scores are exactly zero, and
+    partitioning them all would cost more than the product that made them.
+    """
+    candidates = np.flatnonzero(scores if allowed is None else scores * allowed)
+    if len(candidates) > k:
+        part = np.argpartition(-scores[candidates], k - 1)[:k]
+        candidates = candidates[part]
+    return candidates[np.argsort(-scores[candidates], kind="stable")]
+
+
+def retrieve(
+    profiles: sp.csr_matrix,
+    need_vector: sp.csr_matrix,
+    k: int,
+    allowed: np.ndarray,
+    fallback: np.ndarray,
+) -> np.ndarray:
+    """Top-k providers by sparse cosine, topped up from `fallback` (e.g. most experienced first).
+
+    `profiles` rows and `need_vector` are L2-normalised, so a product is a cosine.
+    """
+    scores = np.asarray((profiles @ need_vector.T).todense()).ravel()
+    found = top_k(scores, k, allowed)
+    if len(found) < k:
+        extra = fallback[allowed[fallback] & ~np.isin(fallback, found)]
+        found = np.concatenate([found, extra[: k - len(found)]])
+    return found

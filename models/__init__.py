@@ -1,0 +1,40 @@
+"""SQLModel tables and request/response schemas. No logic lives here."""
+
+from models.catalogue import Country, Facilitator, Provider
+from models.history import Partnership, PartnershipFacilitator, PartnershipProvider
+from models.needs import Need, NeedCreate
+from models.operations import ApiKey, ModelVersion
+from models.suggestions import Review, Suggestion
+from models.vocab import (
+    Decision,
+    FacilitatorKind,
+    IncomeGroup,
+    Modality,
+    ModelStatus,
+    NeedStatus,
+    ProviderKind,
+    Role,
+)
+
+__all__ = [
+    "ApiKey",
+    "Country",
+    "Decision",
+    "Facilitator",
+    "FacilitatorKind",
+    "IncomeGroup",
+    "Modality",
+    "ModelStatus",
+    "ModelVersion",
+    "Need",
+    "NeedCreate",
+    "NeedStatus",
+    "Partnership",
+    "PartnershipFacilitator",
+    "PartnershipProvider",
+    "Provider",
+    "ProviderKind",
+    "Review",
+    "Role",
+    "Suggestion",
+]

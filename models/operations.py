@@ -1,0 +1,38 @@
+"""Model versions and API keys: what the service runs and who may call it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from models.needs import utcnow
+from models.vocab import ModelStatus, Role
+
+
+class ModelVersion(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=80)
+    status: ModelStatus = Field(default=ModelStatus.candidate, index=True)
+    path: str = Field(max_length=500)
+    sha256: str = Field(min_length=64, max_length=64, regex=r"^[0-9a-f]{64}$")
+    ranker: str = Field(max_length=40)
+    data_snapshot: str = Field(max_length=80)
+    params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow)
+    activated_at: datetime | None = None
+
+
+class ApiKey(SQLModel, table=True):
+    """Only a SHA-256 of the key is stored; the key itself is shown once at creation."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str = Field(max_length=12, index=True)
+    key_hash: str = Field(max_length=64, unique=True)
+    role: Role
+    country: str | None = Field(default=None, foreign_key="country.iso3", max_length=3)
+    label: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
