@@ -8,11 +8,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import json
+import sys
+from typing import Any
+
 from api.catalogue_store import load_catalogue, store_catalogue
 from api.db import create_tables, get_engine
+from api.model_registry import active_matcher, train_version
 from api.settings import get_settings
 from features.catalogue import load_catalogue_files
 from features.errors import SSTCError
+from matching.protocols import RANKER_NAMES, evaluate, grouped_folds, temporal_split
 from models.vocab import ProviderKind
 
 app = typer.Typer(help="sstc-match: partner matching for South-South and triangular cooperation.")
@@ -87,6 +93,147 @@ def catalogue_stats(database_url: str | None = DatabaseOption) -> None:
         console.print(f"Unresolved names ({len(unresolved)}):", highlight=False)
         for pid, name in unresolved:
             console.print(f"  {pid}: {name}", highlight=False, markup=False)
+
+
+@app.command()
+def train(
+    ranker: str = typer.Option("learned", help=f"One of {', '.join(RANKER_NAMES)}."),
+    database_url: str | None = DatabaseOption,
+) -> None:
+    """Train a model version on the stored catalogue (active if it is the first)."""
+    engine = get_engine(_database_url(database_url))
+    create_tables(engine)
+    with console.status("training…", disable=not sys.stdout.isatty()):
+        row = train_version(engine, get_settings().model_dir, ranker)
+    console.print(f"model {row.id} ({row.status}) sha256 {row.sha256}", highlight=False)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    folds: int = typer.Option(5, help="Grouped k-fold splits."),
+    temporal: int | None = typer.Option(None, help="Temporal split: test on years >= this."),
+    ranker: list[str] = typer.Option(list(RANKER_NAMES), help="Rankers to compare."),
+    subset: str = typer.Option("all", help="'all', or 'every' for region and source subsets too."),
+    seed: int = typer.Option(0, help="Seed of the fold assignment."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    database_url: str | None = DatabaseOption,
+) -> None:
+    """Offline evaluation on the partnership history: every ranker, target and subset."""
+    engine = get_engine(_database_url(database_url))
+    create_tables(engine)
+    catalogue = load_catalogue(engine)
+    if temporal is None:
+        splits, protocol = grouped_folds(catalogue, folds, seed), f"grouped-{folds}-fold"
+    else:
+        splits, protocol = temporal_split(catalogue, temporal), f"temporal-{temporal}"
+    with console.status("evaluating…", disable=not sys.stdout.isatty()) as status:
+        results = evaluate(catalogue, splits, tuple(ranker), progress=status.update)
+    if subset != "every":
+        results = [r for r in results if r["subset"] == subset]
+    if as_json:
+        print(json.dumps({"protocol": protocol, "results": results}, indent=2))
+        return
+    table = Table(title=f"Evaluation ({protocol})")
+    for column in ("ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr", "n"):
+        table.add_column(
+            column, justify="left" if column in ("ranker", "target", "subset") else "right"
+        )
+    for row in results:
+        table.add_row(
+            *(
+                str(row[c])
+                for c in ("ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr", "n")
+            )
+        )
+    console.print(table)
+
+
+@app.command()
+def recommend(
+    country: str | None = typer.Option(None, help="Beneficiary country: ISO3 or a name."),
+    text: str | None = typer.Option(
+        None, help="The need, in English, French, Spanish or Portuguese."
+    ),
+    title: str = typer.Option("", help="A short title."),
+    sdg: list[int] = typer.Option([], help="SDG numbers (repeat the option)."),
+    sector: list[str] = typer.Option([], help="Sector words, e.g. 'school feeding'."),
+    modality: list[str] = typer.Option([], help="Modality words, e.g. 'technical assistance'."),
+    language: list[str] = typer.Option([], help="ISO 639-1 language codes."),
+    budget_usd: int | None = typer.Option(None, help="Budget in US dollars."),
+    k: int = typer.Option(10, help="How many suggestions."),
+    input_path: Path | None = typer.Option(
+        None, "--input", help="A JSON Lines file of needs, or a JSON file of one need."
+    ),
+    output_format: str = typer.Option("table", "--format", help="table, json or jsonl."),
+    database_url: str | None = DatabaseOption,
+) -> None:
+    """Recommend ranked triads (provider + facilitator) with explanations for one need or many."""
+    if output_format not in ("table", "json", "jsonl"):
+        _fail(f"--format: {output_format!r} is not one of table, json, jsonl")
+    needs: list[dict[str, Any]]
+    if input_path is not None:
+        needs = _read_needs(input_path)
+    elif country and text:
+        needs = [{"country": country, "text": text, "title": title, "sdg": sdg, "sector": sector,
+                  "modality": modality, "language": language, "budget_usd": budget_usd, "k": k}]  # fmt: skip
+    else:
+        _fail("give --country and --text, or --input FILE")
+    engine = get_engine(_database_url(database_url))
+    create_tables(engine)
+    matcher = active_matcher(engine, get_settings().model_dir)
+    for number, raw in enumerate(needs, start=1):
+        try:
+            answer = matcher.recommend([matcher.resolve(raw)])[0]
+        except SSTCError as exc:
+            _fail(f"need {number}: {exc}")
+        if output_format == "jsonl":
+            print(json.dumps(answer, ensure_ascii=False))
+        elif output_format == "json":
+            print(json.dumps(answer, ensure_ascii=False, indent=2))
+        else:
+            _print_answer(answer)
+
+
+def _fail(message: str) -> None:
+    errors.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(code=2)
+
+
+def _read_needs(path: Path) -> list[dict[str, Any]]:
+    if not path.is_file():
+        _fail(f"--input: {path} is not a file")
+    content = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".json":
+            return [json.loads(content)]
+        return [json.loads(line) for line in content.splitlines() if line.strip()]
+    except json.JSONDecodeError as exc:
+        _fail(f"--input: {path.name}, line {exc.lineno}: not valid JSON ({exc.msg})")
+        raise
+
+
+def _print_answer(answer: dict[str, Any]) -> None:
+    need = answer["need"]
+    console.print(
+        f"[bold]{need['country_name']}[/bold]: {need['title'] or need['text'][:80]}",
+        highlight=False,
+    )
+    if answer["abstained"]:
+        console.print(f"[yellow]{answer['message']}[/yellow]")
+    table = Table(show_lines=False)
+    for column in ("#", "score", "provider", "facilitator", "top reasons"):
+        table.add_column(column, justify="right" if column in ("#", "score") else "left")
+    for s in answer["suggestions"]:
+        facilitator = s["facilitator"]["name"] if s["facilitator"] else "(bilateral)"
+        table.add_row(
+            str(s["rank"]),
+            f"{s['score']:.2f}",
+            s["provider"]["name"],
+            facilitator,
+            "; ".join(s["reasons"][:3]),
+        )
+    console.print(table)
+    console.print(f"model {answer['model_version']} · {answer['data_snapshot']}", highlight=False)
 
 
 if __name__ == "__main__":

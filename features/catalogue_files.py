@@ -149,6 +149,7 @@ def read_countries(path: Path) -> list[CountryBase]:
         record["aliases"] = _split(row.get("aliases", ""))
         record["languages"] = _split(row.get("languages", ""))
         record["income_group"] = row.get("income_group") or None
+        record["m49"] = row.get("m49") or None
         for key in ("capital_lat", "capital_lon"):
             record[key] = row.get(key) or None
         for flag in flags:
@@ -223,7 +224,7 @@ class PartnershipRecord:
     facilitator_ids: list[str] = field(default_factory=list)
 
 
-_PROVIDER_PART = re.compile(r"([A-Z]{3})\s*(?:\(([^()]*)\))?")
+_PROVIDER_PART = re.compile(r"\b([A-Z]{3})\b\s*(?:\(([^()]*)\))?")
 
 
 @dataclass

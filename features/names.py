@@ -58,10 +58,22 @@ _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 
 def name_key(name: str) -> str:
     """Order-free normal form: folded words, abbreviations expanded, stop words dropped, sorted."""
+    if _DOTTED_INITIALS.fullmatch(name.strip()):
+        name = re.sub(r"[.\s]", "", name)  # 'U.S.A.' -> 'USA'
     tokens: list[str] = []
     for word in words(name):
         tokens.extend(_EXPANSIONS.get(word, word).split())
     return " ".join(sorted(t for t in tokens if t not in _STOPWORDS))
+
+
+_DOTTED_INITIALS = re.compile(r"(?:[A-Za-z]\.\s?)+[A-Za-z]?")
+
+
+def name_variants(name: str) -> list[str]:
+    """A name and, when it has a bracketed part, each part alone: 'Myanmar (Birmanie)'."""
+    inner = [m.strip() for m in _PARENTHESIS.findall(name)]
+    outer = _PARENTHESIS.sub(" ", name).strip()
+    return [name, *([outer, *inner] if inner else [])]
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,7 @@ class NameResolver:
         self,
         names: Mapping[str, Iterable[str]],
         *,
-        cutoff: float = 0.86,
+        cutoff: float = 0.85,
         margin: float = 0.04,
         min_fuzzy_length: int = 5,
     ) -> None:
@@ -108,7 +120,7 @@ class NameResolver:
         for entity_id, entity_names in names.items():
             all_names = [entity_id, *entity_names]
             self._display[entity_id] = next(iter(entity_names), entity_id)
-            for name in all_names:
+            for name in (v for n in all_names for v in name_variants(n)):
                 key = name_key(name)
                 if key:
                     self._exact.setdefault(key, set()).add(entity_id)
@@ -141,6 +153,28 @@ class NameResolver:
                     best[entity_id] = Candidate(entity_id, self._display[entity_id], score / 100)
         return sorted(best.values(), key=lambda c: (-c.score, c.id))[:limit]
 
+    def contained(self, text: str) -> str | None:
+        """The entity whose longest name appears whole inside the text ('UNDP Chile' -> UNDP),
+        else the one entity whose name holds every word of the text ('Ministry of Commerce').
+
+        Only names with a word of three letters or more count; a tie is no answer.
+        """
+        tokens = set(name_key(text).split())
+        best: dict[str, int] = {}
+        within: set[str] = set()  # entities with a name that holds every word of the text
+        for key, ids in self._exact.items():
+            words_ = set(key.split())
+            if any(len(w) >= 3 for w in words_) and words_ <= tokens:
+                for entity_id in ids:
+                    best[entity_id] = max(best.get(entity_id, 0), len(words_))
+            elif len(tokens) >= 2 and tokens <= words_:
+                within.update(ids)
+        if not best:
+            return next(iter(within)) if len(within) == 1 else None
+        longest = max(best.values())
+        winners = [e for e, n in best.items() if n == longest]
+        return winners[0] if len(winners) == 1 else None
+
     def resolve_organisation(self, text: str) -> Resolution:
         """Names as sources write them: 'Japan (JICA)', 'GIZ/BMZ', 'PAHO (implementing)'.
 
@@ -150,9 +184,13 @@ class NameResolver:
         inner = [m.strip() for m in _PARENTHESIS.findall(text)]
         outer = _PARENTHESIS.sub(" ", text).strip()
         attempts = [*inner, outer, *(p for p in re.split(r"\s*/\s*", outer) if p != outer), text]
+        attempts += [part for part in re.split(r"\s*,\s*", outer) if part != outer]
         for attempt in filter(None, attempts):
             resolution = self.resolve(attempt)
             if resolution.found:
                 return Resolution(text, resolution.id, resolution.score, resolution.candidates)
+        contained = self.contained(outer)
+        if contained is not None:
+            return Resolution(text, contained, 1.0)
         candidates = self.closest(text)
         return Resolution(text, None, candidates[0].score if candidates else 0.0, candidates)

@@ -7,6 +7,7 @@ on the same columns, so needs and profiles in different languages still meet.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -23,8 +24,13 @@ from features.text import fold
 LANGUAGES = ("en", "fr", "es", "pt")
 
 
+WORD_PATTERN = r"(?u)\b[a-z][a-z0-9]+\b"
+
+
 def stop_words() -> list[str]:
-    return sorted({fold(w) for lang in LANGUAGES for w in get_stop_words(lang)})
+    """Stop words of the four languages, folded and split the way the texts are."""
+    words = (fold(w) for lang in LANGUAGES for w in get_stop_words(lang))
+    return sorted({token for w in words for token in re.findall(WORD_PATTERN, w)})
 
 
 def tag_document(taxonomy: Taxonomy, text: str) -> str:
@@ -56,7 +62,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         folded = [fold(t) for t in texts]
         self.words_ = TfidfVectorizer(
             stop_words=stop_words(),
-            token_pattern=r"(?u)\b[a-z][a-z0-9]+\b",
+            token_pattern=WORD_PATTERN,
             ngram_range=(1, 2),
             min_df=self.min_df,
             max_features=self.max_features,

@@ -89,6 +89,11 @@ def partnership_need(
 
 
 class Matcher:
+    def get_params(self) -> dict[str, Any]:
+        names = ("ranker", "retrieve_k", "triad_providers", "diversity", "max_per_provider",
+                 "abstain_quantile", "random_state", "ranker_params", "ablate")  # fmt: skip
+        return {name: getattr(self, name) for name in names}
+
     def __init__(
         self,
         ranker: str = "learned",
@@ -99,6 +104,7 @@ class Matcher:
         abstain_quantile: float = 0.05,
         random_state: int = 0,
         ranker_params: dict[str, Any] | None = None,
+        ablate: tuple[str, ...] = (),
     ) -> None:
         if ranker not in RANKERS:
             raise ValueError(f"unknown ranker {ranker!r}; expected one of {sorted(RANKERS)}")
@@ -110,6 +116,7 @@ class Matcher:
         self.abstain_quantile = abstain_quantile
         self.random_state = random_state
         self.ranker_params = ranker_params or {}
+        self.ablate = tuple(ablate)
 
     # ----- fitting -------------------------------------------------------------------------
     def fit(self, catalogue: Catalogue, reviews: list[Review] | None = None) -> Matcher:
@@ -184,7 +191,7 @@ class Matcher:
             )
             ambiguous = ~label & np.isin(index.provider_country[candidates], list(true_countries))
             keep = candidates[~ambiguous]
-            Xp.append(provider_features(index, view, need, vector, keep))
+            Xp.append(self._provider_X(view, need, vector, keep))
             yp.append(label[~ambiguous].astype(int))
             true_f = [facilitator_row[f] for f in record.facilitator_ids if f in facilitator_row]
             if true_f:
@@ -202,7 +209,7 @@ class Matcher:
             view = self.history_.view(review.need.as_of)
             vector = self.text_.transform([review.need.document])
             p = np.array([provider_row[review.provider_id]])
-            Xp.append(provider_features(index, view, review.need, vector, p))
+            Xp.append(self._provider_X(view, review.need, vector, p))
             yp.append(np.array([review.label]))
             if review.facilitator_id in facilitator_row:
                 f = np.array([facilitator_row[review.facilitator_id]])
@@ -251,7 +258,22 @@ class Matcher:
         cooperation = cooperation_features(self.index_, view, providers, facilitators)
         rows = np.repeat(base[None, :, :], len(providers), axis=0)
         rows[:, :, COOPERATION_COLUMNS] = cooperation
-        return rows.reshape(-1, base.shape[1]), len(facilitators)
+        return self._ablated(rows.reshape(-1, base.shape[1]), FACILITATOR_FEATURES), len(
+            facilitators
+        )
+
+    def _provider_X(
+        self, view: HistoryView, need: ResolvedNeed, vector: sp.csr_matrix, candidates: np.ndarray
+    ) -> np.ndarray:
+        X = provider_features(self.index_, view, need, vector, candidates)
+        return self._ablated(X, PROVIDER_FEATURES)
+
+    def _ablated(self, X: np.ndarray, features: tuple[tuple[str, str], ...]) -> np.ndarray:
+        """Hold the ablated feature groups at their reference value (they then contribute 0)."""
+        for j, (name, group) in enumerate(features):
+            if group in self.ablate:
+                X[:, j] = REFERENCE.get(name, 0.0)
+        return X
 
     def rank(self, need: ResolvedNeed, k: int | None = None) -> Ranking:
         """Score providers and triads for one need; the top k triads diversified and explained."""
@@ -260,7 +282,7 @@ class Matcher:
         view = self.history_.view(need.as_of)
         vector = self.text_.transform([need.document])
         candidates = self._candidates(need, vector, view)
-        Xp = provider_features(index, view, need, vector, candidates)
+        Xp = self._provider_X(view, need, vector, candidates)
         p_prior, p_contrib = self.provider_ranker_.contributions(Xp)
         p_values = self.provider_ranker_.values(Xp)
         p_scores = p_prior + p_contrib.sum(axis=1)
@@ -343,7 +365,7 @@ class Matcher:
         """Provider ids and scores per need, best first (the ranker contract used by evaluation)."""
         ids, scores = [], []
         for need in needs:
-            ranking = self.rank(need, k=0) if False else self._provider_ranking(need)
+            ranking = self._provider_ranking(need)
             ids.append([self.index_.provider_ids[r] for r in ranking[0][:k]])
             scores.append(ranking[1][:k])
         return ids, scores
@@ -352,9 +374,7 @@ class Matcher:
         view = self.history_.view(need.as_of)
         vector = self.text_.transform([need.document])
         candidates = self._candidates(need, vector, view)
-        scores = self.provider_ranker_.score(
-            provider_features(self.index_, view, need, vector, candidates)
-        )
+        scores = self.provider_ranker_.score(self._provider_X(view, need, vector, candidates))
         order = np.argsort(-scores, kind="stable")
         return candidates[order], scores[order]
 

@@ -33,7 +33,7 @@ class CountryBase(SQLModel):
 
     iso3: ISO3 = Field(primary_key=True, max_length=3)
     iso2: str = Field(max_length=2, regex=r"^[A-Z]{2}$")
-    m49: int = Field(ge=0, le=999)
+    m49: int | None = Field(default=None, ge=0, le=999)  # Kosovo has none
     name: ShortText = Field(max_length=200)
     official_name: str = Field(default="", max_length=300)
     aliases: list[Alias] = Field(default_factory=list, sa_column=Column(JSON))

@@ -13,3 +13,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
         reporter.write_line(f"CI: {skipped} test(s) skipped; every test is meant to run here.")
         session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def catalogue():  # type: ignore[no-untyped-def]
+    """The fixture catalogue, read and validated once per test session."""
+    from features.catalogue import load_catalogue_files
+
+    return load_catalogue_files()

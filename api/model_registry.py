@@ -1,0 +1,76 @@
+"""Model versions: train one on the stored catalogue and reviews, record it, activate, load."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from api.catalogue_store import load_catalogue
+from matching.matcher import Matcher
+from matching.persistence import load_matcher, save_matcher
+from models import ModelStatus, ModelVersion
+
+
+def new_version_id(ranker: str) -> str:
+    return f"{ranker}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"
+
+
+def train_version(
+    engine: Engine,
+    model_dir: Path,
+    ranker: str = "learned",
+    activate_if_first: bool = True,
+    **params: Any,
+) -> ModelVersion:
+    """Fit a matcher on the stored catalogue; record it as a candidate (active if first)."""
+    catalogue = load_catalogue(engine)
+    matcher = Matcher(ranker=ranker, **params).fit(catalogue)
+    version = new_version_id(ranker)
+    path = model_dir / f"{version}.skops"
+    card = save_matcher(matcher, path)
+    row = ModelVersion(
+        id=version,
+        path=str(path),
+        sha256=card["sha256"],
+        ranker=ranker,
+        data_snapshot=matcher.snapshot_,
+        params=card["parameters"],
+        metrics={},
+    )
+    with Session(engine) as session, session.begin():
+        has_active = session.exec(
+            select(ModelVersion).where(ModelVersion.status == ModelStatus.active)
+        ).first()
+        if activate_if_first and has_active is None:
+            row.status = ModelStatus.active
+            row.activated_at = datetime.now(UTC)
+        session.add(row)
+    with Session(engine) as session:
+        stored = session.get(ModelVersion, version)
+        assert stored is not None
+        return stored
+
+
+def active_version(engine: Engine) -> ModelVersion | None:
+    with Session(engine) as session:
+        return session.exec(
+            select(ModelVersion)
+            .where(ModelVersion.status == ModelStatus.active)
+            .order_by(col(ModelVersion.activated_at).desc())
+        ).first()
+
+
+def load_version(row: ModelVersion) -> Matcher:
+    matcher = load_matcher(Path(row.path), row.sha256)
+    matcher.version_ = row.id
+    return matcher
+
+
+def active_matcher(engine: Engine, model_dir: Path) -> Matcher:
+    """The active model; on first start, train one on the stored catalogue and activate it."""
+    row = active_version(engine) or train_version(engine, model_dir)
+    return load_version(row)

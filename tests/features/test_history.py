@@ -1,0 +1,48 @@
+"""History features never see partnerships dated on or after the need."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from features.catalogue import Catalogue
+from features.catalogue_files import PartnershipRecord
+from features.history import HistoryIndex
+from features.pairs import provider_features
+from matching.matcher import Matcher, partnership_need
+
+
+def _history(matcher: Matcher, records: list[PartnershipRecord]) -> HistoryIndex:
+    index = matcher.index_
+    return HistoryIndex.build(
+        records,
+        {p: i for i, p in enumerate(index.provider_ids)},
+        {f: i for i, f in enumerate(index.facilitator_ids)},
+        index.countries,
+        index.group_index,
+        index.sector_index,
+        matcher.text_.transform([f"{r.partnership.title}. {r.partnership.description}" for r in records]),
+    )
+
+
+def test_history_features_ignore_the_future(catalogue: Catalogue) -> None:
+    cutoff = 2012
+    matcher = Matcher(ranker="prior").fit(catalogue)
+    past = [
+        r for r in catalogue.partnerships
+        if r.partnership.year_start is not None and r.partnership.year_start < cutoff
+    ]  # fmt: skip
+    everything, only_past = _history(matcher, catalogue.partnerships), _history(matcher, past)
+    record = next(r for r in catalogue.partnerships if r.partnership.year_start == cutoff)
+    need = partnership_need(record, matcher.country_languages_)
+    assert need is not None and need.as_of == cutoff
+    rows = np.arange(len(matcher.index_.provider_ids))
+    vector = matcher.text_.transform([need.document])
+    seen_with_future = provider_features(matcher.index_, everything.view(need.as_of), need, vector, rows)
+    seen_without = provider_features(matcher.index_, only_past.view(need.as_of), need, vector, rows)
+    np.testing.assert_allclose(seen_with_future, seen_without, atol=1e-6)
+    # the history is really used: a live need (no date) sees the later partnerships too
+    live = replace(need, as_of=None)
+    seen_live = provider_features(matcher.index_, everything.view(None), live, vector, rows)
+    assert not np.allclose(seen_with_future, seen_live)
