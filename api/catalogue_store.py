@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
@@ -39,14 +40,14 @@ class StoreReport:
 
 
 def _upsert(session: Session, table: type[SQLModel], record: SQLModel, report: StoreReport) -> None:
-    row = table.model_validate(record.model_dump())
-    key = table.__tablename__  # type: ignore[attr-defined]
+    row = table.model_validate(record.model_dump(mode="json"))
+    key = str(table.__tablename__)
     existing = session.get(table, _primary_key(row))
     if existing is None:
         session.add(row)
         report.inserted[key] += 1
-    elif existing.model_dump(mode="json") != row.model_dump(mode="json"):
-        for name, value in row.model_dump().items():
+    elif existing.model_dump(mode="json", warnings=False) != row.model_dump(mode="json"):
+        for name, value in row.model_dump(mode="json").items():
             setattr(existing, name, value)
         report.updated[key] += 1
     else:
@@ -65,8 +66,8 @@ def _sync_links(session: Session, record: PartnershipRecord, report: StoreReport
         (PartnershipProvider, "provider_id", record.provider_ids),
         (PartnershipFacilitator, "facilitator_id", record.facilitator_ids),
     ):
-        key = table.__tablename__
-        existing = session.exec(select(table).where(table.partnership_id == pid)).all()  # type: ignore[attr-defined]
+        key = str(table.__tablename__)
+        existing = session.exec(select(table).where(table.partnership_id == pid)).all()
         have = {getattr(link, column): link for link in existing}
         for other_id, link in have.items():
             if other_id not in wanted:
@@ -103,13 +104,14 @@ def load_catalogue(engine: Engine) -> Catalogue:
     """The catalogue as stored, in a stable order."""
     with Session(engine) as session:
         countries = [
-            CountryBase.model_validate(r.model_dump()) for r in _all(session, Country, "iso3")
+            CountryBase.model_validate(r.model_dump(warnings=False)) for r in _all(session, Country, "iso3")
         ]
         providers = [
-            ProviderBase.model_validate(r.model_dump()) for r in _all(session, Provider, "id")
+            ProviderBase.model_validate(r.model_dump(warnings=False)) for r in _all(session, Provider, "id")
         ]
         facilitators = [
-            FacilitatorBase.model_validate(r.model_dump()) for r in _all(session, Facilitator, "id")
+            FacilitatorBase.model_validate(r.model_dump(warnings=False))
+            for r in _all(session, Facilitator, "id")
         ]
         links_p: dict[str, list[str]] = {}
         for link in _all(session, PartnershipProvider, "provider_id"):
@@ -119,7 +121,7 @@ def load_catalogue(engine: Engine) -> Catalogue:
             links_f.setdefault(link.partnership_id, []).append(link.facilitator_id)
         partnerships = [
             PartnershipRecord(
-                PartnershipBase.model_validate(r.model_dump()),
+                PartnershipBase.model_validate(r.model_dump(warnings=False)),
                 links_p.get(r.id, []),
                 links_f.get(r.id, []),
             )
@@ -128,5 +130,5 @@ def load_catalogue(engine: Engine) -> Catalogue:
     return Catalogue(countries, providers, facilitators, partnerships)
 
 
-def _all(session: Session, table: type[SQLModel], order: str) -> list:  # type: ignore[type-arg]
+def _all(session: Session, table: type[SQLModel], order: str) -> list[Any]:
     return list(session.exec(select(table).order_by(getattr(table, order))).all())

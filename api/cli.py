@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.status import Status
 from rich.table import Table
-
-import json
-import sys
-from typing import Any
 
 from api.catalogue_store import load_catalogue, store_catalogue
 from api.db import create_tables, get_engine
@@ -103,7 +104,7 @@ def train(
     """Train a model version on the stored catalogue (active if it is the first)."""
     engine = get_engine(_database_url(database_url))
     create_tables(engine)
-    with console.status("training…", disable=not sys.stdout.isatty()):
+    with _status("training…"):
         row = train_version(engine, get_settings().model_dir, ranker)
     console.print(f"model {row.id} ({row.status}) sha256 {row.sha256}", highlight=False)
 
@@ -126,8 +127,8 @@ def evaluate_command(
         splits, protocol = grouped_folds(catalogue, folds, seed), f"grouped-{folds}-fold"
     else:
         splits, protocol = temporal_split(catalogue, temporal), f"temporal-{temporal}"
-    with console.status("evaluating…", disable=not sys.stdout.isatty()) as status:
-        results = evaluate(catalogue, splits, tuple(ranker), progress=status.update)
+    with _status("evaluating…") as status:
+        results = evaluate(catalogue, splits, tuple(ranker), progress=status.update if status else None)
     if subset != "every":
         results = [r for r in results if r["subset"] == subset]
     if as_json:
@@ -135,15 +136,10 @@ def evaluate_command(
         return
     table = Table(title=f"Evaluation ({protocol})")
     for column in ("ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr", "n"):
-        table.add_column(
-            column, justify="left" if column in ("ranker", "target", "subset") else "right"
-        )
+        table.add_column(column, justify="left" if column in ("ranker", "target", "subset") else "right")
     for row in results:
         table.add_row(
-            *(
-                str(row[c])
-                for c in ("ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr", "n")
-            )
+            *(str(row[c]) for c in ("ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr", "n"))
         )
     console.print(table)
 
@@ -151,9 +147,7 @@ def evaluate_command(
 @app.command()
 def recommend(
     country: str | None = typer.Option(None, help="Beneficiary country: ISO3 or a name."),
-    text: str | None = typer.Option(
-        None, help="The need, in English, French, Spanish or Portuguese."
-    ),
+    text: str | None = typer.Option(None, help="The need, in English, French, Spanish or Portuguese."),
     title: str = typer.Option("", help="A short title."),
     sdg: list[int] = typer.Option([], help="SDG numbers (repeat the option)."),
     sector: list[str] = typer.Option([], help="Sector words, e.g. 'school feeding'."),
@@ -174,8 +168,19 @@ def recommend(
     if input_path is not None:
         needs = _read_needs(input_path)
     elif country and text:
-        needs = [{"country": country, "text": text, "title": title, "sdg": sdg, "sector": sector,
-                  "modality": modality, "language": language, "budget_usd": budget_usd, "k": k}]  # fmt: skip
+        needs = [
+            {
+                "country": country,
+                "text": text,
+                "title": title,
+                "sdg": sdg,
+                "sector": sector,
+                "modality": modality,
+                "language": language,
+                "budget_usd": budget_usd,
+                "k": k,
+            }
+        ]
     else:
         _fail("give --country and --text, or --input FILE")
     engine = get_engine(_database_url(database_url))
@@ -194,7 +199,12 @@ def recommend(
             _print_answer(answer)
 
 
-def _fail(message: str) -> None:
+def _status(message: str) -> AbstractContextManager[Status | None]:
+    """A spinner on a terminal, nothing when piped."""
+    return console.status(message) if sys.stdout.isatty() else nullcontext()
+
+
+def _fail(message: str) -> NoReturn:
     errors.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     raise typer.Exit(code=2)
 

@@ -25,9 +25,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> Settings:
-        if self.environment == "production" and (
-            self.secret_key.get_secret_value() == DEVELOPMENT_SECRET
-        ):
+        if self.environment == "production" and (self.secret_key.get_secret_value() == DEVELOPMENT_SECRET):
             raise ValueError("SSTC_SECRET_KEY must be set to a secret of your own in production")
         return self
 

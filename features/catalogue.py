@@ -81,14 +81,10 @@ def country_resolver(countries: list[CountryBase]) -> NameResolver:
 
 
 def organisation_resolver(orgs: list[ProviderBase] | list[FacilitatorBase]) -> NameResolver:
-    return NameResolver(
-        {o.id: [o.name, *([o.acronym] if o.acronym else []), *o.aliases] for o in orgs}
-    )
+    return NameResolver({o.id: [o.name, *([o.acronym] if o.acronym else []), *o.aliases] for o in orgs})
 
 
-def load_catalogue_files(
-    directory: Path | None = None, taxonomy: Taxonomy | None = None
-) -> Catalogue:
+def load_catalogue_files(directory: Path | None = None, taxonomy: Taxonomy | None = None) -> Catalogue:
     """Read and validate every catalogue file; the first bad row raises `RowError`."""
     directory = directory or fixtures_dir()
     taxonomy = taxonomy or Taxonomy.load(directory / "taxonomy")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from features.errors import RowError
 from features.names import NameResolver
@@ -64,8 +65,14 @@ class Vocabulary:
 
 
 def closest_values(value: object, valid: Iterable[str], limit: int = 3) -> list[str]:
-    matches = process.extract(str(value), list(valid), scorer=fuzz.WRatio, limit=limit)
-    return [m[0] for m in matches]
+    """The valid values nearest to a bad one: by similarity, then by shared prefix, then A-Z."""
+    text = str(value)
+
+    def rank(candidate: str) -> tuple[float, int, str]:
+        prefix = len(os.path.commonprefix([text.casefold(), candidate.casefold()]))  # noqa: RUF071
+        return (-fuzz.WRatio(text, candidate), -prefix, candidate)
+
+    return sorted(valid, key=rank)[:limit]
 
 
 def _fail_validation(path: Path, line: int, exc: ValidationError, vocab: Vocabulary | None) -> None:
@@ -74,9 +81,7 @@ def _fail_validation(path: Path, line: int, exc: ValidationError, vocab: Vocabul
     name = ".".join(loc) or "row"
     valid = vocab.for_field(loc[0]) if vocab and loc else None
     closest = closest_values(error.get("input"), valid) if valid else []
-    raise RowError(
-        path.name, line, name, error.get("input"), error["msg"].lower(), closest
-    ) from exc
+    raise RowError(path.name, line, name, error.get("input"), error["msg"].lower(), closest) from exc
 
 
 def validate_row(
@@ -89,9 +94,7 @@ def validate_row(
         raise  # unreachable: _fail_validation always raises
 
 
-def check_values(
-    path: Path, line: int, vocab: Vocabulary, record: BaseModel, fields: Iterable[str]
-) -> None:
+def check_values(path: Path, line: int, vocab: Vocabulary, record: BaseModel, fields: Iterable[str]) -> None:
     """Every value of the named fields must be in the shared vocabulary."""
     for name in fields:
         valid = vocab.for_field(name)
@@ -201,9 +204,7 @@ def read_facilitators(path: Path, vocab: Vocabulary) -> list[FacilitatorBase]:
         check_values(path, line, vocab, facilitator, ("sectors", "regions", "countries"))
         low, high = facilitator.funding_min_usd, facilitator.funding_max_usd
         if low is not None and high is not None and low > high:
-            raise RowError(
-                path.name, line, "funding_min_usd", low, f"is above funding_max_usd ({high})"
-            )
+            raise RowError(path.name, line, "funding_min_usd", low, f"is above funding_max_usd ({high})")
         _check_unique(path, line, facilitator.id, lines)
         facilitators.append(facilitator)
     return facilitators
@@ -211,9 +212,7 @@ def read_facilitators(path: Path, vocab: Vocabulary) -> list[FacilitatorBase]:
 
 def _check_unique(path: Path, line: int, entity_id: str, lines: dict[str, int]) -> None:
     if entity_id in lines:
-        raise RowError(
-            path.name, line, "id", entity_id, f"is already used on line {lines[entity_id]}"
-        )
+        raise RowError(path.name, line, "id", entity_id, f"is already used on line {lines[entity_id]}")
     lines[entity_id] = line
 
 
@@ -248,7 +247,8 @@ class PartnershipReader:
         self._all = NameResolver({p.id: [p.name, *p.aliases] for p in self.providers})
 
     def read(self, path: Path) -> list[PartnershipRecord]:
-        records, lines = [], {}
+        records: list[PartnershipRecord] = []
+        lines: dict[str, int] = {}
         for line, row in read_csv(path):
             record = self.read_row(path, line, row)
             _check_unique(path, line, record.partnership.id, lines)
@@ -279,9 +279,7 @@ class PartnershipReader:
             elif resolution.id not in facilitator_ids:
                 facilitator_ids.append(resolution.id)
         sector_words = _split(row.get("sectors", ""))
-        sectors = sorted(
-            {t.code for w in sector_words for t in self.taxonomy.resolve("sector", w).terms}
-        )
+        sectors = sorted({t.code for w in sector_words for t in self.taxonomy.resolve("sector", w).terms})
         modalities = sorted(
             {
                 t.code
@@ -322,10 +320,10 @@ class PartnershipReader:
                 unresolved.append(f"provider country: {iso3}")
             for name in _split(institutions):
                 resolver = self._institutions.get(iso3)
-                resolution = resolver.resolve_organisation(name) if resolver else None
-                if resolution and resolution.id:
-                    if resolution.id not in ids:
-                        ids.append(resolution.id)
+                found = resolver.resolve_organisation(name) if resolver else None
+                if found is not None and found.id:
+                    if found.id not in ids:
+                        ids.append(found.id)
                 else:
                     unresolved.append(f"provider institution: {name} ({iso3})")
         return ids

@@ -71,22 +71,20 @@ class CatalogueIndex:
     facilitator_funding: np.ndarray  # (F, 2) min, max; NaN when not public
 
     @classmethod
-    def build(
-        cls, catalogue: Catalogue, text: TextVectorizer, sector_codes: list[str]
-    ) -> CatalogueIndex:
+    def build(cls, catalogue: Catalogue, text: TextVectorizer, sector_codes: list[str]) -> CatalogueIndex:
         countries = CountryFacts.from_countries(catalogue.countries)
-        providers = catalogue.providers
-        facilitators = catalogue.facilitators
+        providers: list[ProviderBase] = catalogue.providers
+        facilitators: list[FacilitatorBase] = catalogue.facilitators
         tags = DictVectorizer(dtype=np.float32).fit(
             [
                 tag_dict(list(range(1, 18)), sector_codes, [], [], sorted(M49_REGIONS)),
-                *(_org_tags(o) for o in [*providers, *facilitators]),
+                *(_org_tags(p) for p in providers),
+                *(_org_tags(f) for f in facilitators),
             ]
         )
         provider_row = {p.id: i for i, p in enumerate(providers)}
         parent = [
-            provider_row.get(p.parent or "", provider_row.get(p.country, i))
-            for i, p in enumerate(providers)
+            provider_row.get(p.parent or "", provider_row.get(p.country, i)) for i, p in enumerate(providers)
         ]
         return cls(
             countries=countries,
@@ -95,9 +93,7 @@ class CatalogueIndex:
             tags=tags,
             provider_ids=[p.id for p in providers],
             provider_names=[p.name for p in providers],
-            provider_country=np.array(
-                [countries.index[p.country] for p in providers], dtype=np.int64
-            ),
+            provider_country=np.array([countries.index[p.country] for p in providers], dtype=np.int64),
             provider_country_code=[p.country for p in providers],
             provider_parent=np.array(parent, dtype=np.int64),
             provider_is_institution=np.array([p.kind != ProviderKind.country for p in providers]),
@@ -130,6 +126,4 @@ class CatalogueIndex:
 
 
 def _org_tags(org: ProviderBase | FacilitatorBase) -> dict[str, list[str]]:
-    return tag_dict(
-        org.sdgs, org.sectors, [str(m) for m in org.modalities], org.languages, org.regions
-    )
+    return tag_dict(org.sdgs, org.sectors, [str(m) for m in org.modalities], org.languages, org.regions)

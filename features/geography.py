@@ -13,14 +13,9 @@ INCOME_RANK = {"LIC": 0, "LMC": 1, "UMC": 2, "HIC": 3}
 CONTEXT_FLAGS = ("ldc", "lldc", "sids", "fragile")
 
 
-def haversine_km(
-    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-) -> np.ndarray:
+def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -42,9 +37,7 @@ class CountryFacts:
         return cls(
             index={c.iso3: i for i, c in enumerate(countries)},
             names=[c.name for c in countries],
-            groups=[
-                [r for r in (c.region, c.sub_region, c.intermediate_region) if r] for c in countries
-            ],
+            groups=[[r for r in (c.region, c.sub_region, c.intermediate_region) if r] for c in countries],
             languages=[list(c.languages) for c in countries],
             lat=np.array([np.nan if c.capital_lat is None else c.capital_lat for c in countries]),
             lon=np.array([np.nan if c.capital_lon is None else c.capital_lon for c in countries]),

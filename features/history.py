@@ -82,10 +82,7 @@ class HistoryIndex:
         ]
         return cls(
             years=np.array(
-                [
-                    np.nan if r.partnership.year_start is None else r.partnership.year_start
-                    for r in records
-                ],
+                [np.nan if r.partnership.year_start is None else r.partnership.year_start for r in records],
                 dtype=float,
             ),
             ids=[r.partnership.id for r in records],

@@ -85,12 +85,8 @@ def resolve_need(
             raise UnknownNameError(where, str(error.get("input"))[:80], []) from exc
     country = countries.resolve(raw.country)
     if country.id is None:
-        raise UnknownNameError(
-            "country", raw.country, [f"{c.name} ({c.id})" for c in country.candidates]
-        )
-    languages = [lang.strip().lower() for lang in raw.language] or country_languages.get(
-        country.id, []
-    )
+        raise UnknownNameError("country", raw.country, [f"{c.name} ({c.id})" for c in country.candidates])
+    languages = [lang.strip().lower() for lang in raw.language] or country_languages.get(country.id, [])
     modalities = _resolve_terms(taxonomy, "modality", "modality", raw.modality)
     tags = taxonomy.tag(f"{raw.title}. {raw.text}")
     return ResolvedNeed(

@@ -120,9 +120,7 @@ def provider_features(
     out[:, 13] = np.log1p(view.provider_total[candidates])
     out[:, 14] = np.log1p(_count(view.provider_by_sector[candidates], sector_cols))
     out[:, 15] = np.log1p(_count(view.provider_by_sdg[candidates], sdg_cols))
-    out[:, 16] = np.log1p(
-        _count(view.provider_by_group[candidates], np.array(sub_region, dtype=np.int64))
-    )
+    out[:, 16] = np.log1p(_count(view.provider_by_group[candidates], np.array(sub_region, dtype=np.int64)))
     out[:, 17] = np.log1p(view.provider_by_country[:, need_row].toarray().ravel()[candidates])
     out[:, 18] = index.provider_is_institution[candidates]
     return out
@@ -165,9 +163,7 @@ def cooperation_features(
     """Provider–facilitator columns for every (provider, facilitator) pair: (P, F, 2)."""
     country_profiles = index.provider_parent[providers]
     cooperation = view.cooperation[country_profiles][:, facilitators].toarray()
-    language_columns = [
-        c for name, c in index.tags.vocabulary_.items() if name.startswith("language=")
-    ]
+    language_columns = [c for name, c in index.tags.vocabulary_.items() if name.startswith("language=")]
     p_lang = index.provider_tags[providers][:, language_columns]
     f_lang = index.facilitator_tags[facilitators][:, language_columns]
     shared = (p_lang @ f_lang.T).toarray() > 0

@@ -7,6 +7,4 @@ from pathlib import Path
 
 
 def fixtures_dir() -> Path:
-    return Path(
-        os.environ.get("SSTC_FIXTURES_DIR", Path(__file__).resolve().parents[1] / "fixtures")
-    )
+    return Path(os.environ.get("SSTC_FIXTURES_DIR", Path(__file__).resolve().parents[1] / "fixtures"))

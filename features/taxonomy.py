@@ -107,20 +107,24 @@ class Taxonomy:
         return sorted(self.terms[name], key=_code_order)
 
     def tag(self, text: str) -> Tags:
-        """Every taxonomy term whose keyword occurs in the text (longest phrases first)."""
+        """Every taxonomy term whose keyword occurs in the text.
+
+        Longest phrases first; within one field, words already matched are not matched again.
+        """
         tokens = [stem(w) for w in words(text)]
         tags = Tags()
-        covered: set[int] = set()
+        covered: dict[str, set[int]] = {name: set() for name in FIELDS}  # per field
         for size in range(_MAX_PHRASE, 0, -1):
             for start in range(len(tokens) - size + 1):
                 span = range(start, start + size)
-                if covered.issuperset(span):
-                    continue
                 key = " ".join(tokens[start : start + size])
                 for term in self._index.get(key, ()):
+                    if covered[term.field].issuperset(span):
+                        continue
                     getattr(tags, term.field).add(term.code)
                     tags.matched.append((key, term))
-                    covered.update(span)
+                for term in self._index.get(key, ()):
+                    covered[term.field].update(span)
         return tags
 
     def resolve(self, name: Field, query: str) -> TermResolution:

@@ -35,9 +35,7 @@ def stop_words() -> list[str]:
 
 def tag_document(taxonomy: Taxonomy, text: str) -> str:
     tags = taxonomy.tag(text)
-    return " ".join(
-        f"{name}={code}" for name in ("sdg", "sector", "modality") for code in tags.codes(name)
-    )
+    return " ".join(f"{name}={code}" for name in ("sdg", "sector", "modality") for code in tags.codes(name))
 
 
 class TextVectorizer(TransformerMixin, BaseEstimator):
@@ -111,8 +109,4 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
     @staticmethod
     def _all_tags() -> list[str]:
         taxonomy = default_taxonomy()
-        return [
-            f"{name}={code}"
-            for name in ("sdg", "sector", "modality")
-            for code in taxonomy.codes(name)
-        ]
+        return [f"{name}={code}" for name in ("sdg", "sector", "modality") for code in taxonomy.codes(name)]

@@ -32,16 +32,12 @@ def dedupe(items: Sequence[Hashable]) -> list[Hashable]:
 
 def hit_at_k(ranked: Ranked, relevant: Relevant, k: int) -> np.ndarray:
     _check(ranked, relevant, k)
-    return np.array(
-        [float(any(i in rel for i in r[:k])) for r, rel in zip(ranked, relevant, strict=True)]
-    )
+    return np.array([float(any(i in rel for i in r[:k])) for r, rel in zip(ranked, relevant, strict=True)])
 
 
 def recall_at_k(ranked: Ranked, relevant: Relevant, k: int) -> np.ndarray:
     _check(ranked, relevant, k)
-    return np.array(
-        [len(set(r[:k]) & rel) / len(rel) for r, rel in zip(ranked, relevant, strict=True)]
-    )
+    return np.array([len(set(r[:k]) & rel) / len(rel) for r, rel in zip(ranked, relevant, strict=True)])
 
 
 def ndcg_at_k(ranked: Ranked, relevant: Relevant, k: int) -> np.ndarray:

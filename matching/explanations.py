@@ -95,9 +95,7 @@ class Explainer:
 
     @staticmethod
     def _record(feature: str, value: float, contribution: float, reason: str) -> dict[str, Any]:
-        group = GROUPS.get(
-            feature, "cooperation" if feature.startswith("cooperation.") else "random"
-        )
+        group = GROUPS.get(feature, "cooperation" if feature.startswith("cooperation.") else "random")
         return {
             "feature": feature,
             "group": group,
@@ -113,9 +111,7 @@ class Explainer:
         positive.sort(key=lambda r: -r["contribution"])
         return [r["reason"] for r in positive[:limit]]
 
-    def _provider_reason(
-        self, view: HistoryView, need: ResolvedNeed, p: int, name: str, value: float
-    ) -> str:
+    def _provider_reason(self, view: HistoryView, need: ResolvedNeed, p: int, name: str, value: float) -> str:
         index, facts = self.index, self.index.countries
         who = index.provider_names[p]
         row = int(index.provider_country[p])
@@ -147,8 +143,8 @@ class Explainer:
                 area = facts.groups[need_row][-1] if facts.groups[need_row] else "the region"
                 return f"{who} already serves {area}" if value else ""
             case "shared_official_language":
-                shared = sorted(set(facts.languages[row]) & set(facts.languages[need_row]))
-                return f"shares {', '.join(language_name(c) for c in shared)}" if value else ""
+                common = sorted(set(facts.languages[row]) & set(facts.languages[need_row]))
+                return f"shares {', '.join(language_name(c) for c in common)}" if value else ""
             case "similar_context":
                 both = [
                     FLAG_WORDS[f]
@@ -161,31 +157,17 @@ class Explainer:
             case "experience":
                 return f"{who} was the provider in {count} past partnership(s)" if count else ""
             case "sector_experience":
-                return (
-                    f"{who} was the provider in {count} partnership(s) in {sectors}"
-                    if count
-                    else ""
-                )
+                return f"{who} was the provider in {count} partnership(s) in {sectors}" if count else ""
             case "sdg_experience":
                 return f"{who} has {count} past partnership(s) on the need's SDGs" if count else ""
             case "region_experience":
                 return (
-                    f"{who} has {count} past partnership(s) in the beneficiary's sub-region"
-                    if count
-                    else ""
+                    f"{who} has {count} past partnership(s) in the beneficiary's sub-region" if count else ""
                 )
             case "past_cooperation":
-                return (
-                    f"{who} already worked with {beneficiary} in {count} partnership(s)"
-                    if count
-                    else ""
-                )
+                return f"{who} already worked with {beneficiary} in {count} partnership(s)" if count else ""
             case "institution":
-                return (
-                    f"{who} is a named institution"
-                    if value
-                    else f"{who} is a country-level profile"
-                )
+                return f"{who} is a named institution" if value else f"{who} is a country-level profile"
             case "random":
                 return "random baseline draw"
         return ""
@@ -197,9 +179,7 @@ class Explainer:
         who = index.facilitator_names[f]
         provider = index.provider_names[p]
         count = (
-            round(float(np.expm1(value)))
-            if name.endswith(("experience", "activity", "cooperation"))
-            else 0
+            round(float(np.expm1(value))) if name.endswith(("experience", "activity", "cooperation")) else 0
         )
         beneficiary = facts.names[facts.index[need.country]]
         match name:
@@ -222,11 +202,7 @@ class Explainer:
             case "country_activity":
                 return f"{who} facilitated {count} partnership(s) in {beneficiary}" if count else ""
             case "sector_activity":
-                return (
-                    f"{who} facilitated {count} partnership(s) in the need's sectors"
-                    if count
-                    else ""
-                )
+                return f"{who} facilitated {count} partnership(s) in the need's sectors" if count else ""
             case "region_activity":
                 return (
                     f"{who} facilitated {count} partnership(s) in the beneficiary's sub-region"
@@ -234,11 +210,7 @@ class Explainer:
                     else ""
                 )
             case "provider_cooperation":
-                return (
-                    f"{provider} and {who} worked together in {count} partnership(s)"
-                    if count
-                    else ""
-                )
+                return f"{provider} and {who} worked together in {count} partnership(s)" if count else ""
             case "provider_language":
                 return f"{provider} and {who} share a working language" if value else ""
             case "random":

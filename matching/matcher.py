@@ -38,9 +38,7 @@ from models.needs import NeedCreate
 
 PROVIDER_NAMES = [name for name, _ in PROVIDER_FEATURES]
 FACILITATOR_NAMES = [name for name, _ in FACILITATOR_FEATURES]
-COOPERATION_COLUMNS = [
-    FACILITATOR_NAMES.index(n) for n in ("provider_cooperation", "provider_language")
-]
+COOPERATION_COLUMNS = [FACILITATOR_NAMES.index(n) for n in ("provider_cooperation", "provider_language")]
 ABSTAIN_MESSAGE = "no strong match — refer to the help desk"
 
 
@@ -69,9 +67,7 @@ class Ranking:
     abstained: bool = False
 
 
-def partnership_need(
-    record: PartnershipRecord, languages: dict[str, list[str]]
-) -> ResolvedNeed | None:
+def partnership_need(record: PartnershipRecord, languages: dict[str, list[str]]) -> ResolvedNeed | None:
     """A past partnership seen as the need it answered (first beneficiary, dated by its start)."""
     p = record.partnership
     if not p.beneficiaries:
@@ -117,6 +113,8 @@ class Matcher:
         self.random_state = random_state
         self.ranker_params = ranker_params or {}
         self.ablate = tuple(ablate)
+        self.version_ = "unsaved"
+        self._countries_resolver: NameResolver | None = None
 
     # ----- fitting -------------------------------------------------------------------------
     def fit(self, catalogue: Catalogue, reviews: list[Review] | None = None) -> Matcher:
@@ -198,9 +196,7 @@ class Matcher:
                 facilitators = np.flatnonzero(eligible_facilitators(index, need))
                 facilitators = np.unique(np.concatenate([facilitators, true_f]))
                 Xf.append(
-                    self._facilitator_rows(
-                        need, vector, view, np.array(true_rows[:1]), facilitators
-                    )[0]
+                    self._facilitator_rows(need, vector, view, np.array(true_rows[:1]), facilitators)[0]
                 )
                 yf.append(np.isin(facilitators, true_f).astype(int))
         for review in reviews:
@@ -224,22 +220,16 @@ class Matcher:
         )
 
     # ----- recommending --------------------------------------------------------------------
-    def resolve(
-        self, need: NeedCreate | dict[str, Any], as_of: float | None = None
-    ) -> ResolvedNeed:
-        return resolve_need(
-            need, self.countries_resolver, default_taxonomy(), self.country_languages_, as_of
-        )
+    def resolve(self, need: NeedCreate | dict[str, Any], as_of: float | None = None) -> ResolvedNeed:
+        return resolve_need(need, self.countries_resolver, default_taxonomy(), self.country_languages_, as_of)
 
     @property
     def countries_resolver(self) -> NameResolver:
-        if getattr(self, "_countries_resolver", None) is None:
+        if self._countries_resolver is None:
             self._countries_resolver = NameResolver(self.country_names_)
         return self._countries_resolver
 
-    def _candidates(
-        self, need: ResolvedNeed, vector: sp.csr_matrix, view: HistoryView
-    ) -> np.ndarray:
+    def _candidates(self, need: ResolvedNeed, vector: sp.csr_matrix, view: HistoryView) -> np.ndarray:
         allowed = eligible_providers(self.index_, need, self.southern_)
         profiles = normalize(self.index_.provider_text + view.provider_text)
         fallback = np.argsort(-view.provider_total, kind="stable")
@@ -258,9 +248,7 @@ class Matcher:
         cooperation = cooperation_features(self.index_, view, providers, facilitators)
         rows = np.repeat(base[None, :, :], len(providers), axis=0)
         rows[:, :, COOPERATION_COLUMNS] = cooperation
-        return self._ablated(rows.reshape(-1, base.shape[1]), FACILITATOR_FEATURES), len(
-            facilitators
-        )
+        return self._ablated(rows.reshape(-1, base.shape[1]), FACILITATOR_FEATURES), len(facilitators)
 
     def _provider_X(
         self, view: HistoryView, need: ResolvedNeed, vector: sp.csr_matrix, candidates: np.ndarray
@@ -378,9 +366,7 @@ class Matcher:
         order = np.argsort(-scores, kind="stable")
         return candidates[order], scores[order]
 
-    def facilitator_ranking(
-        self, need: ResolvedNeed, provider_id: str
-    ) -> tuple[list[str], np.ndarray]:
+    def facilitator_ranking(self, need: ResolvedNeed, provider_id: str) -> tuple[list[str], np.ndarray]:
         """Eligible facilitators for a need and a given provider, best first."""
         index = self.index_
         view = self.history_.view(need.as_of)
@@ -421,7 +407,7 @@ class Matcher:
             )
         answer: dict[str, Any] = {
             "need": need.to_json(facts.names[facts.index[need.country]], default_taxonomy()),
-            "model_version": getattr(self, "version_", "unsaved"),
+            "model_version": self.version_,
             "data_snapshot": self.snapshot_,
             "abstained": ranking.abstained,
             "suggestions": suggestions,

@@ -40,9 +40,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save_matcher(
-    matcher: Matcher, path: Path, card: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def save_matcher(matcher: Matcher, path: Path, card: dict[str, Any] | None = None) -> dict[str, Any]:
     """Write the model and its card (`<path>.card.json`); return the card with the checksum."""
     path.parent.mkdir(parents=True, exist_ok=True)
     matcher.version_ = path.stem
@@ -77,18 +75,13 @@ def load_matcher(path: Path, expected_sha256: str) -> Matcher:
     actual = sha256_of(path)
     if actual != expected_sha256:
         raise ModelFileError(
-            f"model file {path.name} has checksum {actual[:12]}…, "
-            f"expected {expected_sha256[:12]}…; refused"
+            f"model file {path.name} has checksum {actual[:12]}…, expected {expected_sha256[:12]}…; refused"
         )
     untrusted = sio.get_untrusted_types(file=path)
     foreign = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
     if foreign:
-        raise ModelFileError(
-            f"model file {path.name} holds types outside the allowed packages: {foreign}"
-        )
+        raise ModelFileError(f"model file {path.name} holds types outside the allowed packages: {foreign}")
     matcher = sio.load(path, trusted=untrusted)
     if not isinstance(matcher, Matcher):
-        raise ModelFileError(
-            f"model file {path.name} holds a {type(matcher).__name__}, not a Matcher"
-        )
+        raise ModelFileError(f"model file {path.name} holds a {type(matcher).__name__}, not a Matcher")
     return matcher

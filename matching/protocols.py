@@ -114,9 +114,7 @@ def evaluate(
     make_matcher = make_matcher or (lambda name: Matcher(ranker=name))
     pooled: dict[tuple[str, str, str], dict[str, list[float]]] = {}
     for fold, (train, test) in enumerate(splits):
-        train_catalogue = replace(
-            catalogue, partnerships=[catalogue.partnerships[i] for i in train]
-        )
+        train_catalogue = replace(catalogue, partnerships=[catalogue.partnerships[i] for i in train])
         for name in rankers:
             if progress:
                 progress(f"fold {fold + 1}: {name}")

@@ -141,9 +141,7 @@ class LearnedRanker(AdditiveRanker):
 
     name = "learned"
 
-    def __init__(
-        self, C: float = 0.3, n_knots: int = 4, degree: int = 2, splines: bool = True
-    ) -> None:
+    def __init__(self, C: float = 0.3, n_knots: int = 4, degree: int = 2, splines: bool = True) -> None:
         self.C = C
         self.n_knots = n_knots
         self.degree = degree
@@ -210,6 +208,5 @@ class LearnedRanker(AdditiveRanker):
 
 
 RANKERS: dict[str, type[AdditiveRanker]] = {
-    cls.name: cls
-    for cls in (LearnedRanker, PriorRanker, PopularityRanker, TextOnlyRanker, RandomRanker)
+    cls.name: cls for cls in (LearnedRanker, PriorRanker, PopularityRanker, TextOnlyRanker, RandomRanker)
 }

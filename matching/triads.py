@@ -38,9 +38,7 @@ def eligible_facilitators(index: CatalogueIndex, need: ResolvedNeed) -> np.ndarr
     return mask
 
 
-def eligible_providers(
-    index: CatalogueIndex, need: ResolvedNeed, southern: np.ndarray
-) -> np.ndarray:
+def eligible_providers(index: CatalogueIndex, need: ResolvedNeed, southern: np.ndarray) -> np.ndarray:
     """Boolean mask over providers: from the global South and not from the beneficiary itself."""
     own = index.provider_country == index.countries.index[need.country]
     return southern & ~own

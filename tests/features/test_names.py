@@ -24,7 +24,9 @@ def test_name_key_ignores_order_accents_case_and_stop_words() -> None:
     assert name_key("U.S.A.") == "usa"
 
 
-def test_country_variants_resolve_at_least_97_percent_and_never_wrongly(countries: NameResolver) -> None:
+def test_country_variants_resolve_at_least_97_percent_and_never_wrongly(
+    countries: NameResolver,
+) -> None:
     rows = list(csv.DictReader((HERE / "name_variants.csv").open(encoding="utf-8")))
     assert len(rows) >= 150
     results = [(row["variant"], row["expected"], countries.resolve(row["variant"]).id) for row in rows]
@@ -69,9 +71,7 @@ def test_a_near_miss_below_the_cutoff_is_not_guessed(countries: NameResolver) ->
         ("UK DFID", "FCDO"),
     ],
 )
-def test_organisation_names_as_sources_write_them(
-    catalogue: Catalogue, written: str, expected: str
-) -> None:
+def test_organisation_names_as_sources_write_them(catalogue: Catalogue, written: str, expected: str) -> None:
     resolver = organisation_resolver(catalogue.facilitators)
     assert resolver.resolve_organisation(written).id == expected
 

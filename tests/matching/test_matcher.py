@@ -71,10 +71,27 @@ def test_reasons_are_plain_sentences_from_facts(answers: list[dict]) -> None:
 
 
 def test_twin_needs_in_four_languages_get_the_same_tags(learned: Matcher) -> None:
-    english = learned.resolve({"country": "KEN", "text": "A school feeding programme buying from smallholder farmers."})
-    french = learned.resolve({"country": "SEN", "text": "Un programme d'alimentation scolaire qui achète aux petits producteurs."})
-    spanish = learned.resolve({"country": "HND", "text": "Un programa de alimentación escolar que compra a pequeños productores."})
-    portuguese = learned.resolve({"country": "MOZ", "text": "Um programa de alimentação escolar com compras a pequenos produtores."})
+    english = learned.resolve(
+        {"country": "KEN", "text": "A school feeding programme buying from smallholder farmers."}
+    )
+    french = learned.resolve(
+        {
+            "country": "SEN",
+            "text": "Un programme d'alimentation scolaire qui achète aux petits producteurs.",
+        }
+    )
+    spanish = learned.resolve(
+        {
+            "country": "HND",
+            "text": "Un programa de alimentación escolar que compra a pequeños productores.",
+        }
+    )
+    portuguese = learned.resolve(
+        {
+            "country": "MOZ",
+            "text": "Um programa de alimentação escolar com compras a pequenos produtores.",
+        }
+    )
     assert "112" in english.tagged["sector"]
     for twin in (french, spanish, portuguese):
         assert twin.tagged["sector"] == english.tagged["sector"]
@@ -123,7 +140,7 @@ def test_a_tampered_model_is_refused(learned: Matcher, tmp_path) -> None:  # typ
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(ModelFileError, match="checksum .* expected .*; refused"):
+    with pytest.raises(ModelFileError, match=r"checksum .* expected .*; refused"):
         load_matcher(path, card["sha256"])
 
 
