@@ -19,7 +19,7 @@ from api.model_registry import active_matcher, train_version
 from api.settings import get_settings
 from features.catalogue import load_catalogue_files
 from features.errors import SSTCError
-from matching.protocols import RANKER_NAMES, evaluate, grouped_folds, temporal_split
+from matching.protocols import ABLATIONS, RANKER_NAMES, evaluate, grouped_folds, temporal_split
 from models.vocab import ProviderKind
 
 app = typer.Typer(help="sstc-match: partner matching for South-South and triangular cooperation.")
@@ -116,6 +116,7 @@ def evaluate_command(
     ranker: list[str] = typer.Option(list(RANKER_NAMES), help="Rankers to compare."),
     subset: str = typer.Option("all", help="'all', or 'every' for region and source subsets too."),
     seed: int = typer.Option(0, help="Seed of the fold assignment."),
+    ablation: bool = typer.Option(False, help="Also the learned ranker without each feature group."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     database_url: str | None = DatabaseOption,
 ) -> None:
@@ -128,7 +129,8 @@ def evaluate_command(
     else:
         splits, protocol = temporal_split(catalogue, temporal), f"temporal-{temporal}"
     with _status("evaluating…") as status:
-        results = evaluate(catalogue, splits, tuple(ranker), progress=status.update if status else None)
+        names = (*ranker, *(ABLATIONS if ablation else ()))
+        results = evaluate(catalogue, splits, names, progress=status.update if status else None)
     if subset != "every":
         results = [r for r in results if r["subset"] == subset]
     if as_json:

@@ -20,6 +20,17 @@ from matching.evaluation import dedupe, hit_at_k, ndcg_at_k, reciprocal_rank
 from matching.matcher import Matcher, partnership_need
 
 RANKER_NAMES = ("learned", "prior", "popularity", "text-only", "random")
+FEATURE_GROUPS = ("text", "tags", "geography", "context", "history", "kind", "cooperation")
+ABLATIONS = tuple(f"learned-without-{group}" for group in FEATURE_GROUPS)
+
+
+def matcher_for(name: str) -> Matcher:
+    """A fresh matcher for a ranker name, or for an ablation 'learned-without-<group>'."""
+    if name.startswith("learned-without-"):
+        return Matcher(ranker="learned", ablate=(name.removeprefix("learned-without-"),))
+    return Matcher(ranker=name)
+
+
 TARGETS = ("provider", "institution", "facilitator", "triad")
 Split = tuple[list[int], list[int]]
 
@@ -111,7 +122,7 @@ def evaluate(
     progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
     """Metrics per ranker, target and subset, pooled over the splits' test queries."""
-    make_matcher = make_matcher or (lambda name: Matcher(ranker=name))
+    make_matcher = make_matcher or matcher_for
     pooled: dict[tuple[str, str, str], dict[str, list[float]]] = {}
     for fold, (train, test) in enumerate(splits):
         train_catalogue = replace(catalogue, partnerships=[catalogue.partnerships[i] for i in train])

@@ -144,13 +144,16 @@ def test_a_tampered_model_is_refused(learned: Matcher, tmp_path) -> None:  # typ
         load_matcher(path, card["sha256"])
 
 
-def test_the_planted_partner_ranks_first(catalogue: Catalogue) -> None:
-    """A provider whose profile is the need, word for word, with a record in the sector."""
-    planted_text = "Mangrove restoration with community beekeeping cooperatives along eroding coastlines."
-    planted = catalogue.provider_by_id["VNM"].model_copy(update={"description": planted_text})
+@pytest.mark.parametrize("ranker", ["prior", "learned"])
+def test_the_planted_partner_ranks_first(catalogue: Catalogue, ranker: str) -> None:
+    """A provider whose profile is the need, word for word, in its sectors, language and region."""
+    text = "Mangrove restoration with community beekeeping cooperatives along eroding coastlines."
+    planted = catalogue.provider_by_id["VNM"].model_copy(
+        update={"description": text, "sectors": ["410", "312"], "sdgs": [13, 14, 15],
+                "languages": ["pt", "vi"], "regions": ["Sub-Saharan Africa"]}
+    )  # fmt: skip
     providers = [planted if p.id == "VNM" else p for p in catalogue.providers]
-    small = replace(catalogue, providers=providers)
-    matcher = Matcher(ranker="prior").fit(small)
-    need = matcher.resolve({"country": "MOZ", "text": planted_text})
+    matcher = Matcher(ranker=ranker).fit(replace(catalogue, providers=providers))
+    need = matcher.resolve({"country": "MOZ", "text": text, "sector": ["mangroves"], "sdg": [14]})
     ids, _ = matcher.recommend_ids([need], k=3)
     assert ids[0][0] == "VNM"

@@ -1,0 +1,93 @@
+"""The CLI end to end on a seeded SQLite database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import app
+from features.paths import fixtures_dir
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("cli") / "sstc.db"
+    url = f"sqlite:///{path}"
+    assert runner.invoke(app, ["seed", "--database-url", url]).exit_code == 0
+    return url
+
+
+@pytest.fixture(autouse=True)
+def model_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api.settings import get_settings
+
+    monkeypatch.setenv("SSTC_MODEL_DIR", str(tmp_path_factory.getbasetemp() / "models"))
+    get_settings.cache_clear()
+
+
+def test_recommend_json_has_the_documented_shape(database: str) -> None:
+    result = runner.invoke(
+        app,
+        ["recommend", "--country", "Moçambique", "--text", "Programa de alimentação escolar com compras locais",
+         "--sdg", "2", "--sector", "alimentação escolar", "--k", "5", "--format", "json",
+         "--database-url", database],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["need"]["country"] == "MOZ"
+    assert answer["need"]["sector"] == [{"code": "112", "name": "Basic education"}]
+    assert answer["model_version"].startswith("learned-")
+    assert len(answer["suggestions"]) == 5
+    first = answer["suggestions"][0]
+    assert set(first) == {"rank", "score", "provider", "facilitator", "prior", "contributions", "reasons"}
+    assert set(first["provider"]) == {"id", "name", "country"}
+    assert first["rank"] == 1
+
+
+def test_recommend_jsonl_answers_each_line_in_order(database: str, tmp_path: Path) -> None:
+    needs = (fixtures_dir() / "needs.jsonl").read_text(encoding="utf-8").splitlines()[:4]
+    path = tmp_path / "needs.jsonl"
+    path.write_text("\n".join(needs) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["recommend", "--input", str(path), "--format", "jsonl", "--database-url", database]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert [json.loads(line)["need"]["country"] for line in lines] == [
+        json.loads(n)["country"] for n in needs
+    ]
+
+
+def test_recommend_names_the_bad_field(database: str) -> None:
+    result = runner.invoke(
+        app, ["recommend", "--country", "Atlantis", "--text", "water", "--database-url", database]
+    )
+    assert result.exit_code == 2
+    assert " ".join(result.output.split()).startswith(
+        "error: need 1: country: 'Atlantis' not found; closest: "
+    )
+
+
+def test_recommend_refuses_an_unknown_format(database: str) -> None:
+    result = runner.invoke(app, ["recommend", "--country", "KEN", "--text", "x", "--format", "xml"])
+    assert result.exit_code == 2
+    assert "--format: 'xml' is not one of table, json, jsonl" in result.output
+
+
+def test_evaluate_json_matches_the_documented_shape(database: str) -> None:
+    result = runner.invoke(
+        app, ["evaluate", "--json", "--folds", "2", "--ranker", "popularity", "--database-url", database]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["protocol"] == "grouped-2-fold"
+    targets = {r["target"] for r in report["results"]}
+    assert {"provider", "facilitator", "triad"} <= targets
+    row = report["results"][0]
+    assert {"ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr"} <= set(row)
+    assert row["ranker"] == "popularity" and row["subset"] == "all"
