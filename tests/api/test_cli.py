@@ -33,7 +33,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 def test_recommend_json_has_the_documented_shape(database: str) -> None:
     result = runner.invoke(
         app,
-        ["recommend", "--country", "Moçambique", "--text", "Programa de alimentação escolar com compras locais",
+        ["recommend", "--country", "Moçambique", "--text", "Programa de alimentação escolar local",
          "--sdg", "2", "--sector", "alimentação escolar", "--k", "5", "--format", "json",
          "--database-url", database],
     )  # fmt: skip
