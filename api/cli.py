@@ -10,17 +10,19 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import track
 from rich.status import Status
 from rich.table import Table
 
 from api.catalogue_store import load_catalogue, store_catalogue
 from api.db import create_tables, get_engine
-from api.model_registry import active_matcher, train_version
+from api.model_registry import active_matcher, active_version, train_version
+from api.security import create_key, revoke_key
 from api.settings import get_settings
 from features.catalogue import load_catalogue_files
 from features.errors import SSTCError
 from matching.protocols import ABLATIONS, RANKER_NAMES, evaluate, grouped_folds, temporal_split
-from models.vocab import ProviderKind
+from models.vocab import ProviderKind, Role
 
 app = typer.Typer(help="sstc-match: partner matching for South-South and triangular cooperation.")
 catalogue_app = typer.Typer(help="Inspect the catalogue in the database.")
@@ -188,7 +190,10 @@ def recommend(
     engine = get_engine(_database_url(database_url))
     create_tables(engine)
     matcher = active_matcher(engine, get_settings().model_dir)
-    for number, raw in enumerate(needs, start=1):
+    batch = track(
+        needs, description="recommending", console=errors, disable=len(needs) < 2 or not errors.is_terminal
+    )
+    for number, raw in enumerate(batch, start=1):
         try:
             answer = matcher.recommend([matcher.resolve(raw)])[0]
         except SSTCError as exc:
@@ -246,6 +251,77 @@ def _print_answer(answer: dict[str, Any]) -> None:
         )
     console.print(table)
     console.print(f"model {answer['model_version']} · {answer['data_snapshot']}", highlight=False)
+
+
+keys_app = typer.Typer(help="Create and revoke API keys (shown once, stored as hashes).")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Role = typer.Option(..., help="country_office, helpdesk, data_scientist or admin."),
+    country: str | None = typer.Option(None, help="ISO3 of a country office's country."),
+    label: str = typer.Option("", help="Who the key is for."),
+    database_url: str | None = DatabaseOption,
+) -> None:
+    """Create a key; it is printed once, alone on the last line."""
+    engine = get_engine(_database_url(database_url))
+    create_tables(engine)
+    if country is not None:
+        resolved = load_catalogue(engine).countries_resolver.resolve(country)
+        if resolved.id is None:
+            _fail(f"--country: {resolved.describe()}")
+        country = resolved.id
+    try:
+        row, key = create_key(engine, role, country, label)
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(
+        f"key {row.id} for {role.value}{' of ' + country if country else ''} (store it now):", highlight=False
+    )
+    print(key)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: int = typer.Argument(..., help="The key's id."), database_url: str | None = DatabaseOption
+) -> None:
+    """Revoke a key at once."""
+    try:
+        row = revoke_key(get_engine(_database_url(database_url)), key_id)
+    except LookupError as exc:
+        _fail(str(exc))
+    console.print(f"key {row.id} revoked at {row.revoked_at}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port."),
+    workers: int = typer.Option(1, help="Worker processes."),
+    database_url: str | None = DatabaseOption,
+) -> None:
+    """Run the HTTP service (trains and activates a first model if none is active)."""
+    import os
+
+    import uvicorn
+
+    url = _database_url(database_url)
+    os.environ["DATABASE_URL"] = url
+    engine = get_engine(url)
+    create_tables(engine)
+    if active_version(engine) is None:
+        with _status("training the first model…"):
+            train_version(engine, get_settings().model_dir)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 if __name__ == "__main__":

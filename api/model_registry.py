@@ -10,8 +10,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api.catalogue_store import load_catalogue
+from features.errors import SSTCError
 from matching.matcher import Matcher
-from matching.persistence import load_matcher, save_matcher
+from matching.persistence import load_matcher, save_matcher, sha256_of
 from models import ModelStatus, ModelVersion
 
 
@@ -74,3 +75,34 @@ def active_matcher(engine: Engine, model_dir: Path) -> Matcher:
     """The active model; on first start, train one on the stored catalogue and activate it."""
     row = active_version(engine) or train_version(engine, model_dir)
     return load_version(row)
+
+
+class ActivationError(SSTCError):
+    """A version that cannot be activated (unknown, or its file fails the checksum)."""
+
+
+def activate_version(engine: Engine, version_id: str) -> ModelVersion:
+    """Make one version active and retire the one before, in one transaction."""
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        row = session.get(ModelVersion, version_id)
+        if row is None:
+            raise LookupError(f"model version {version_id} not found")
+        path = Path(row.path)
+        if not path.is_file() or sha256_of(path) != row.sha256:
+            raise ActivationError(f"model version {version_id}: the file fails its checksum; refused")
+        for active in session.exec(select(ModelVersion).where(ModelVersion.status == ModelStatus.active)):
+            if active.id != version_id:
+                active.status = ModelStatus.retired
+        row.status = ModelStatus.active
+        row.activated_at = datetime.now(UTC)
+    return row
+
+
+def previous_version(engine: Engine) -> ModelVersion | None:
+    """The version that was active before the current one."""
+    with Session(engine) as session:
+        return session.exec(
+            select(ModelVersion)
+            .where(ModelVersion.status != ModelStatus.active, col(ModelVersion.activated_at).is_not(None))
+            .order_by(col(ModelVersion.activated_at).desc())
+        ).first()

@@ -3,7 +3,7 @@
 from models.catalogue import Country, Facilitator, Provider
 from models.history import Partnership, PartnershipFacilitator, PartnershipProvider
 from models.needs import Need, NeedCreate
-from models.operations import ApiKey, ModelVersion
+from models.operations import ApiKey, ModelVersion, TrainingJob
 from models.suggestions import Review, Suggestion
 from models.vocab import (
     Decision,
@@ -37,4 +37,5 @@ __all__ = [
     "Review",
     "Role",
     "Suggestion",
+    "TrainingJob",
 ]

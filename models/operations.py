@@ -36,3 +36,16 @@ class ApiKey(SQLModel, table=True):
     label: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+
+
+class TrainingJob(SQLModel, table=True):
+    """A background training run, polled by the data scientist who started it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    status: str = Field(default="queued", max_length=20)  # queued, running, done, failed
+    ranker: str = Field(max_length=40)
+    model_version: str | None = Field(default=None, max_length=80)
+    error: str = Field(default="", max_length=2000)
+    started_by: int | None = Field(default=None, foreign_key="apikey.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None

@@ -15,6 +15,7 @@ from models.vocab import Decision
 class Suggestion(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     need_id: int = Field(foreign_key="need.id", index=True)
+    run_id: str = Field(max_length=40, index=True)  # one engine run: the list it stored together
     rank: int = Field(ge=1)
     score: float
     prior: float
@@ -24,6 +25,7 @@ class Suggestion(SQLModel, table=True):
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     model_version: str = Field(max_length=80)
     data_snapshot: str = Field(max_length=80)
+    abstained: bool = False
     created_at: datetime = Field(default_factory=utcnow)
 
 

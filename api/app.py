@@ -1,0 +1,44 @@
+"""The FastAPI application factory: `uvicorn --factory api.app:create_app`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from threadpoolctl import threadpool_limits
+
+from api.db import create_tables, get_engine
+from api.errors import install_error_handlers
+from api.matcher_holder import MatcherHolder
+from api.routes import catalogue, health, models, needs, reviews
+from api.settings import Settings, get_settings
+
+DESCRIPTION = """Partner matching for South-South and triangular cooperation: state a need, get
+ranked triads (a Southern provider and a facilitator) with exact explanations, review them, and
+manage the model versions that rank them. Every route but the health checks needs an API key
+(`Authorization: Bearer …`, from `sstc keys create`)."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    # One BLAS/OpenMP thread per worker: busy-waiting threads cost far more than they give here.
+    threadpool_limits(1)
+    engine = get_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        create_tables(engine)
+        app.state.matcher.refresh()
+        yield
+
+    app = FastAPI(title="sstc-match", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.matcher = MatcherHolder(engine)
+    install_error_handlers(app)
+    for module in (health, needs, reviews, catalogue, models):
+        app.include_router(module.router)
+    logging.getLogger("api").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,79 @@
+"""What routes are given: a database session, the caller's key and role, the loaded matcher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.matcher_holder import MatcherHolder
+from api.security import find_key
+from api.settings import Settings
+from matching.matcher import Matcher
+from models import ApiKey, Role
+
+bearer = HTTPBearer(auto_error=False, description="An API key from `sstc keys create`.")
+
+
+def get_engine_dep(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine_dep)]) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_current_key(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> ApiKey:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "missing API key: send 'Authorization: Bearer <key>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    key = find_key(session, credentials.credentials)
+    if key is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return key
+
+
+CurrentKey = Annotated[ApiKey, Depends(get_current_key)]
+
+
+def require(*roles: Role) -> Callable[[ApiKey], ApiKey]:
+    """A dependency that lets only the given roles through (admin always may)."""
+    allowed = {*roles, Role.admin}
+
+    def check(key: CurrentKey) -> ApiKey:
+        if key.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this action needs one of the roles: {names}")
+        return key
+
+    return check
+
+
+def get_matcher(request: Request) -> Matcher:
+    holder: MatcherHolder = request.app.state.matcher
+    return holder.get()
+
+
+MatcherDep = Annotated[Matcher, Depends(get_matcher)]

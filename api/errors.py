@@ -1,0 +1,83 @@
+"""Every error a client sees is JSON: which field, why; a 500 carries a request id, never a trace."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.matcher_holder import NoActiveModel
+from api.model_registry import ActivationError
+from features.errors import SSTCError, UnknownNameError
+
+log = logging.getLogger("api")
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p != "body"]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
+        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        try:
+            response = await call_next(request)
+        except Exception:  # the last line of defence: log it, answer without the trace
+            log.exception(
+                "unhandled error in %s %s [%s]", request.method, request.url.path, request.state.request_id
+            )
+            response = JSONResponse(
+                {"detail": "internal server error", "request_id": request.state.request_id}, status_code=500
+            )
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field(e["loc"]), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(UnknownNameError)
+    async def unknown_name(request: Request, exc: UnknownNameError) -> JSONResponse:
+        detail = [{"field": exc.field, "message": str(exc), "type": "not_found", "closest": exc.closest}]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(SSTCError)
+    async def domain_error(request: Request, exc: SSTCError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(LookupError)
+    async def not_found(request: Request, exc: LookupError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc).strip("'\"")}, status_code=404)
+
+    @app.exception_handler(ActivationError)
+    async def refused(request: Request, exc: ActivationError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    @app.exception_handler(NoActiveModel)
+    async def no_model(request: Request, exc: NoActiveModel) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(OperationalError)
+    async def database_down(request: Request, exc: OperationalError) -> JSONResponse:
+        log.error("database unavailable [%s]: %s", request.state.request_id, exc.orig)
+        return JSONResponse(
+            {
+                "detail": "the database is unavailable; try again shortly",
+                "request_id": request.state.request_id,
+            },
+            status_code=503,
+        )

@@ -1,0 +1,119 @@
+"""Needs and their stored suggestions, scoped to what the caller's key may see."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import HTTPException, status
+from sqlmodel import Session, col, select
+
+from features.needs import ResolvedNeed
+from models import ApiKey, Need, Review, Role, Suggestion
+from models.schemas import NeedPublic, SuggestionPublic
+
+
+def visible_need(session: Session, key: ApiKey, need_id: int) -> Need:
+    """The need, or 404 — also when it belongs to another country (ids are not to be probed)."""
+    need = session.get(Need, need_id)
+    if need is None or (key.role == Role.country_office and need.country != key.country):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"need {need_id} not found")
+    return need
+
+
+def check_country(key: ApiKey, country: str) -> None:
+    if key.role == Role.country_office and country != key.country:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"a country office key for {key.country} may only state needs of {key.country}, not {country}",
+        )
+
+
+def need_public(need: Need) -> NeedPublic:
+    assert need.id is not None
+    return NeedPublic(
+        id=need.id, status=need.status, created_at=need.created_at, country=need.country, title=need.title,
+        text=need.text, sdgs=need.sdgs, sectors=need.sectors, modalities=[str(m) for m in need.modalities],
+        languages=need.languages, budget_usd=need.budget_usd,
+    )  # fmt: skip
+
+
+def resolved_need(need: Need, k: int = 10) -> ResolvedNeed:
+    return ResolvedNeed(
+        country=need.country, text=need.text, title=need.title, sdgs=list(need.sdgs),
+        sectors=list(need.sectors), modalities=[str(m) for m in need.modalities],
+        languages=list(need.languages), budget_usd=need.budget_usd, k=k,
+    )  # fmt: skip
+
+
+def store_suggestions(session: Session, need_id: int, answer: dict[str, Any]) -> list[Suggestion]:
+    """Store one engine run's ranked list with its provenance; earlier runs are kept."""
+    run_id = uuid.uuid4().hex
+    rows = [
+        Suggestion(
+            need_id=need_id,
+            run_id=run_id,
+            rank=s["rank"],
+            score=s["score"],
+            prior=s["prior"],
+            provider_id=s["provider"]["id"],
+            facilitator_id=s["facilitator"]["id"] if s["facilitator"] else None,
+            contributions=s["contributions"],
+            reasons=s["reasons"],
+            model_version=answer["model_version"],
+            data_snapshot=answer["data_snapshot"],
+            abstained=answer["abstained"],
+        )
+        for s in answer["suggestions"]
+    ]
+    session.add_all(rows)
+    session.commit()
+    for row in rows:
+        session.refresh(row)
+    return rows
+
+
+def latest_suggestions(session: Session, need_id: int) -> list[Suggestion]:
+    last = session.exec(
+        select(Suggestion).where(Suggestion.need_id == need_id).order_by(col(Suggestion.id).desc())
+    ).first()
+    if last is None:
+        return []
+    return list(
+        session.exec(
+            select(Suggestion).where(Suggestion.run_id == last.run_id).order_by(col(Suggestion.rank))
+        ).all()
+    )
+
+
+def latest_decisions(session: Session, suggestion_ids: list[int]) -> dict[int, Review]:
+    """The current decision of each suggestion: its most recent review."""
+    latest: dict[int, Review] = {}
+    reviews = session.exec(
+        select(Review).where(col(Review.suggestion_id).in_(suggestion_ids)).order_by(col(Review.id))
+    ).all()
+    for review in reviews:
+        latest[review.suggestion_id] = review
+    return latest
+
+
+def suggestion_public(
+    row: Suggestion, names: dict[str, tuple[str, str | None]], decision: Review | None
+) -> SuggestionPublic:
+    provider_name, provider_country = names[f"p:{row.provider_id}"]
+    facilitator = None
+    if row.facilitator_id is not None:
+        facilitator = {"id": row.facilitator_id, "name": names[f"f:{row.facilitator_id}"][0]}
+    return SuggestionPublic.model_validate(
+        {
+            "id": row.id,
+            "rank": row.rank,
+            "score": row.score,
+            "prior": row.prior,
+            "provider": {"id": row.provider_id, "name": provider_name, "country": provider_country},
+            "facilitator": facilitator,
+            "contributions": row.contributions,
+            "reasons": row.reasons,
+            "decision": decision.decision if decision else None,
+        }
+    )

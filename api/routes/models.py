@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request, status
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from api.deps import SessionDep, require
+from api.model_registry import activate_version, previous_version, train_version
+from models import ApiKey, ModelVersion, Role, TrainingJob
+from models.schemas import ModelVersionPublic, TrainingJobPublic, TrainRequest
+
+router = APIRouter(prefix="/api/v1/models", tags=["models"])
+Scientist = Annotated[ApiKey, Depends(require(Role.data_scientist))]
+
+
+def _public(row: ModelVersion) -> ModelVersionPublic:
+    return ModelVersionPublic.model_validate(row.model_dump())
+
+
+def _job_public(row: TrainingJob) -> TrainingJobPublic:
+    return TrainingJobPublic.model_validate(row.model_dump())
+
+
+def run_training(engine: Engine, model_dir: str, job_id: int) -> None:
+    """The background part of POST /train: a failure is recorded, the active model is untouched."""
+    with Session(engine) as session:
+        job = session.get(TrainingJob, job_id)
+        assert job is not None
+        job.status = "running"
+        session.commit()
+        ranker = job.ranker
+    try:
+        version = train_version(engine, Path(model_dir), ranker=ranker, activate_if_first=False)
+        outcome, error, version_id = "done", "", version.id
+    except Exception as exc:  # recorded for the data scientist; nothing else changes
+        outcome, error, version_id = "failed", f"{type(exc).__name__}: {exc}"[:2000], None
+    with Session(engine) as session:
+        job = session.get(TrainingJob, job_id)
+        assert job is not None
+        job.status, job.error, job.model_version = outcome, error, version_id
+        job.finished_at = datetime.now(UTC)
+        session.commit()
+
+
+@router.get("", operation_id="list_models", summary="List model versions with their metrics")
+def list_models(key: Scientist, session: SessionDep) -> list[ModelVersionPublic]:
+    """Every model version, newest first."""
+    rows = session.exec(select(ModelVersion).order_by(col(ModelVersion.created_at).desc())).all()
+    return [_public(r) for r in rows]
+
+
+@router.post(
+    "/train",
+    operation_id="train_model",
+    summary="Train a candidate version in the background",
+    status_code=status.HTTP_202_ACCEPTED,
+)
+def train(
+    body: TrainRequest, key: Scientist, session: SessionDep, request: Request, tasks: BackgroundTasks
+) -> TrainingJobPublic:
+    """Starts training on the catalogue and the reviews; poll the job for its status."""
+    job = TrainingJob(ranker=body.ranker, started_by=key.id)
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    assert job.id is not None
+    tasks.add_task(run_training, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
+    return _job_public(job)
+
+
+@router.get("/jobs/{job_id}", operation_id="read_training_job", summary="Poll a training job")
+def read_job(job_id: int, key: Scientist, session: SessionDep) -> TrainingJobPublic:
+    """queued, running, done (with the new version) or failed (with the reason)."""
+    job = session.get(TrainingJob, job_id)
+    if job is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"training job {job_id} not found")
+    return _job_public(job)
+
+
+@router.post("/{version_id}/activate", operation_id="activate_model", summary="Make a version the active one")
+def activate(version_id: str, key: Scientist, request: Request) -> ModelVersionPublic:
+    """Every worker swaps to it within a second, without a restart; a file whose checksum fails is refused."""
+    row = activate_version(request.app.state.engine, version_id)
+    request.app.state.matcher.refresh()
+    return _public(row)
+
+
+@router.post("/rollback", operation_id="rollback_model", summary="Re-activate the previously active version")
+def rollback(key: Scientist, request: Request) -> ModelVersionPublic:
+    """The version active before the current one becomes active again."""
+    engine = request.app.state.engine
+    previous = previous_version(engine)
+    if previous is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, "no earlier active version to roll back to")
+    row = activate_version(engine, previous.id)
+    request.app.state.matcher.refresh()
+    return _public(row)

@@ -1,0 +1,153 @@
+"""The HTTP API in process: roles, scoping, resources, exact error bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import Service
+
+NEED = {
+    "country": "Kenya",
+    "title": "School feeding from local smallholders",
+    "text": "Home-grown school feeding buying from smallholder farmers near the schools.",
+    "sdg": [2, 4],
+    "sector": ["school feeding"],
+    "modality": ["technical assistance"],
+}
+
+
+def create_need(service: Service, who: str = "kenya", **change: object) -> dict:
+    response = service.client.post("/api/v1/needs", json={**NEED, **change}, headers=service.as_(who))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_health_needs_no_key(service: Service) -> None:
+    assert service.client.get("/healthz").json() == {"status": "ok"}
+    ready = service.client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["database"] == "ok"
+
+
+def test_every_api_route_needs_a_key(service: Service) -> None:
+    for path, methods in service.client.app.openapi()["paths"].items():  # type: ignore[attr-defined]
+        if not path.startswith("/api/"):
+            continue
+        for method in methods:
+            url = path.replace("{need_id}", "1").replace("{suggestion_id}", "1").replace("{iso3}", "KEN")
+            url = url.replace("{provider_id}", "BRA").replace("{facilitator_id}", "UNDP")
+            url = url.replace("{version_id}", "x").replace("{job_id}", "1")
+            response = service.client.request(method.upper(), url, json={})
+            assert response.status_code == 401, (method, path)
+            assert response.json() == {"detail": "missing API key: send 'Authorization: Bearer <key>'"}
+    wrong = service.client.get("/api/v1/needs", headers={"Authorization": "Bearer sstc_nope"})
+    assert wrong.status_code == 401 and wrong.json() == {"detail": "invalid or revoked API key"}
+
+
+def test_a_country_office_states_and_sees_only_its_own_needs(service: Service) -> None:
+    need = create_need(service)
+    assert need["country"] == "KEN" and need["sectors"] == ["112"] and need["status"] == "open"
+    other = service.client.post("/api/v1/needs", json={**NEED, "country": "MOZ"}, headers=service.as_("kenya"))
+    assert other.status_code == 403
+    assert other.json() == {
+        "detail": "a country office key for KEN may only state needs of KEN, not MOZ"
+    }
+    assert service.client.get(f"/api/v1/needs/{need['id']}", headers=service.as_("mozambique")).status_code == 404
+    assert service.client.get(f"/api/v1/needs/{need['id']}", headers=service.as_("mozambique")).json() == {
+        "detail": f"need {need['id']} not found"
+    }
+    listed = service.client.get("/api/v1/needs", headers=service.as_("mozambique")).json()
+    assert all(n["country"] == "MOZ" for n in listed["data"])
+    everything = service.client.get("/api/v1/needs", headers=service.as_("helpdesk")).json()
+    assert any(n["id"] == need["id"] for n in everything["data"])
+
+
+def test_suggestions_are_stored_with_provenance_and_explanations(service: Service) -> None:
+    need = create_need(service)
+    made = service.client.post(f"/api/v1/needs/{need['id']}/suggestions?k=5", headers=service.as_("kenya"))
+    assert made.status_code == 201, made.text
+    suggestions = made.json()
+    assert [s["rank"] for s in suggestions] == [1, 2, 3, 4, 5]
+    for s in suggestions:
+        assert abs(s["prior"] + sum(c["contribution"] for c in s["contributions"]) - s["score"]) <= 1e-9
+        assert s["provider"]["country"] != "KEN"
+    stored = service.client.get(f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("helpdesk")).json()
+    assert [s["id"] for s in stored] == [s["id"] for s in suggestions]
+    assert [s["score"] for s in stored] == [s["score"] for s in suggestions]
+
+
+def test_reviews_are_appended_and_the_latest_decision_counts(service: Service) -> None:
+    need = create_need(service)
+    suggestions = service.client.post(f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("helpdesk")).json()
+    first = suggestions[0]["id"]
+    url = f"/api/v1/suggestions/{first}/reviews"
+    assert service.client.post(url, json={"decision": "shortlist"}, headers=service.as_("helpdesk")).status_code == 201
+    second = service.client.post(url, json={"decision": "reject", "comment": "no budget"}, headers=service.as_("helpdesk"))
+    assert second.status_code == 201 and second.json()["comment"] == "no budget"
+    history = service.client.get(url, headers=service.as_("helpdesk")).json()
+    assert [r["decision"] for r in history] == ["shortlist", "reject"]
+    stored = service.client.get(f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("kenya")).json()
+    assert stored[0]["decision"] == "reject" and stored[1]["decision"] is None
+    refused = service.client.post(url, json={"decision": "accept"}, headers=service.as_("kenya"))
+    assert refused.status_code == 403
+    assert refused.json() == {"detail": "this action needs one of the roles: admin, helpdesk"}
+    assert service.client.get(url, headers=service.as_("mozambique")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "kind"),
+    [
+        ({**NEED, "k": 0}, "k", "greater_than_equal"),
+        ({**NEED, "sdg": [18]}, "sdg.0", "less_than_equal"),
+        ({**NEED, "text": ""}, "text", "string_too_short"),
+        ({**NEED, "colour": "blue"}, "colour", "extra_forbidden"),
+        ({k: v for k, v in NEED.items() if k != "text"}, "text", "missing"),
+    ],
+)
+def test_bad_needs_get_422_naming_the_field(service: Service, body: dict, field: str, kind: str) -> None:
+    response = service.client.post("/api/v1/needs", json=body, headers=service.as_("helpdesk"))
+    assert response.status_code == 422
+    errors = response.json()["detail"]
+    assert errors[0]["field"] == field and errors[0]["type"] == kind
+
+
+def test_unknown_words_get_422_with_the_closest_terms(service: Service) -> None:
+    response = service.client.post(
+        "/api/v1/needs", json={**NEED, "country": "Atlantis"}, headers=service.as_("helpdesk")
+    )
+    assert response.status_code == 422
+    error = response.json()["detail"][0]
+    assert error["field"] == "country" and error["type"] == "not_found" and error["closest"]
+    response = service.client.post(
+        "/api/v1/needs", json={**NEED, "sector": ["school feeding", "zzqx"]}, headers=service.as_("helpdesk")
+    )
+    assert response.json()["detail"][0]["field"] == "sector.1"
+
+
+def test_match_answers_without_storing(service: Service) -> None:
+    before = service.client.get("/api/v1/needs", headers=service.as_("helpdesk")).json()["count"]
+    answer = service.client.post("/api/v1/match", json={**NEED, "k": 3}, headers=service.as_("helpdesk"))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["need"]["country"] == "KEN" and len(body["suggestions"]) == 3
+    assert service.client.get("/api/v1/needs", headers=service.as_("helpdesk")).json()["count"] == before
+
+
+def test_catalogue_search_is_fuzzy(service: Service) -> None:
+    found = service.client.get("/api/v1/facilitators?q=Japan (JICA)", headers=service.as_("kenya")).json()
+    assert found["data"][0]["id"] == "JICA"
+    typo = service.client.get("/api/v1/providers?q=Embrapa", headers=service.as_("kenya")).json()
+    assert typo["data"][0]["id"] == "BRA-EMBRAPA"
+    filtered = service.client.get("/api/v1/providers?sector=112&sdg=2", headers=service.as_("kenya")).json()
+    assert filtered["count"] > 0 and all("112" in p["sectors"] and 2 in p["sdgs"] for p in filtered["data"])
+    assert service.client.get("/api/v1/providers/NOPE", headers=service.as_("kenya")).json() == {
+        "detail": "provider NOPE not found"
+    }
+
+
+def test_model_versions_are_for_data_scientists(service: Service) -> None:
+    assert service.client.get("/api/v1/models", headers=service.as_("helpdesk")).status_code == 403
+    versions = service.client.get("/api/v1/models", headers=service.as_("scientist")).json()
+    assert [v["status"] for v in versions] == ["active"]
+    assert service.client.post("/api/v1/models/rollback", headers=service.as_("scientist")).json() == {
+        "detail": "no earlier active version to roll back to"
+    }

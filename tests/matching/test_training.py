@@ -1,0 +1,41 @@
+"""Help-desk reviews are training labels; vectorisers do not depend on input order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from features.catalogue import Catalogue
+from features.text_vectoriser import TextVectorizer
+from matching.matcher import Matcher, Review
+
+
+def _score(matcher: Matcher, need, provider_id: str) -> float:  # type: ignore[no-untyped-def]
+    ids, scores = matcher.recommend_ids([need], k=200)
+    return float(scores[0][ids[0].index(provider_id)])
+
+
+def test_rejections_lower_and_acceptances_raise_a_pair(catalogue: Catalogue, learned: Matcher) -> None:
+    need = learned.resolve(
+        {"country": "MOZ", "text": "Solar mini-grids for rural health centres.", "sdg": [7]}
+    )
+    provider = learned.recommend_ids([need], k=1)[0][0][0]
+    baseline = _score(learned, need, provider)
+    rejected = Matcher().fit(catalogue, reviews=[Review(need, provider, None, 0)] * 20)
+    accepted = Matcher().fit(catalogue, reviews=[Review(need, provider, None, 1)] * 20)
+    assert _score(rejected, need, provider) < baseline < _score(accepted, need, provider)
+
+
+def test_text_vectors_do_not_depend_on_the_order_of_the_training_texts() -> None:
+    texts = ["school feeding and family farming", "alimentation scolaire", "solar energy for clinics"]
+    forward = TextVectorizer().fit(texts)
+    backward = TextVectorizer().fit(texts[::-1])
+    assert list(forward.get_feature_names_out()) == list(backward.get_feature_names_out())
+    probe = ["alimentación escolar y agricultura familiar"]
+    np.testing.assert_allclose(forward.transform(probe).toarray(), backward.transform(probe).toarray())
+
+
+def test_text_feature_names_name_every_column() -> None:
+    vectoriser = TextVectorizer().fit(["school feeding for rural schools"])
+    names = vectoriser.get_feature_names_out()
+    assert vectoriser.transform(["x"]).shape[1] == len(names)
+    assert "word=school feeding" in set(names) and "sector=112" in set(names)
