@@ -10,10 +10,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api.catalogue_store import load_catalogue
+from api.needs_store import resolved_need
 from features.errors import SSTCError
-from matching.matcher import Matcher
+from matching.matcher import Matcher, Review
 from matching.persistence import load_matcher, save_matcher, sha256_of
-from models import ModelStatus, ModelVersion
+from matching.protocols import evaluate, grouped_folds
+from models import Decision, ModelStatus, ModelVersion, Need, Suggestion
+from models import Review as ReviewRow
 
 
 def new_version_id(ranker: str) -> str:
@@ -29,7 +32,7 @@ def train_version(
 ) -> ModelVersion:
     """Fit a matcher on the stored catalogue; record it as a candidate (active if first)."""
     catalogue = load_catalogue(engine)
-    matcher = Matcher(ranker=ranker, **params).fit(catalogue)
+    matcher = Matcher(ranker=ranker, **params).fit(catalogue, reviews=reviews_for_training(engine))
     version = new_version_id(ranker)
     path = model_dir / f"{version}.skops"
     card = save_matcher(matcher, path)
@@ -54,6 +57,48 @@ def train_version(
         stored = session.get(ModelVersion, version)
         assert stored is not None
         return stored
+
+
+LABELS = {Decision.accept: 1, Decision.shortlist: 1, Decision.reject: 0}  # 'unsure' teaches nothing
+
+
+def reviews_for_training(engine: Engine) -> list[Review]:
+    """The latest decision on each reviewed suggestion, as a label on its (need, provider, facilitator)."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(ReviewRow, Suggestion, Need)
+            .where(ReviewRow.suggestion_id == Suggestion.id, Suggestion.need_id == Need.id)
+            .order_by(col(ReviewRow.id))
+        ).all()
+    latest = {suggestion.id: (review, suggestion, need) for review, suggestion, need in rows}
+    return [
+        Review(
+            resolved_need(need), suggestion.provider_id, suggestion.facilitator_id, LABELS[review.decision]
+        )
+        for review, suggestion, need in latest.values()
+        if review.decision in LABELS
+    ]
+
+
+def evaluate_version(engine: Engine, version_id: str, folds: int = 5) -> dict[str, Any]:
+    """Grouped k-fold metrics of a version's recipe on the stored history, saved on its row."""
+    with Session(engine) as session:
+        row = session.get(ModelVersion, version_id)
+        if row is None:
+            raise LookupError(f"model version {version_id} not found")
+        ranker = row.ranker
+    catalogue = load_catalogue(engine)
+    results = evaluate(catalogue, grouped_folds(catalogue, folds), (ranker,))
+    metrics = {
+        "protocol": f"grouped-{folds}-fold",
+        **{r["target"]: {k: v for k, v in r.items() if k not in ("ranker", "target", "subset")}
+           for r in results if r["subset"] == "all"},
+    }  # fmt: skip
+    with Session(engine) as session, session.begin():
+        stored = session.get(ModelVersion, version_id)
+        assert stored is not None
+        stored.metrics = metrics
+    return metrics
 
 
 def active_version(engine: Engine) -> ModelVersion | None:

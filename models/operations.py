@@ -39,9 +39,10 @@ class ApiKey(SQLModel, table=True):
 
 
 class TrainingJob(SQLModel, table=True):
-    """A background training run, polled by the data scientist who started it."""
+    """A background training or evaluation run, polled by the data scientist who started it."""
 
     id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="train", max_length=20)  # train, evaluate
     status: str = Field(default="queued", max_length=20)  # queued, running, done, failed
     ranker: str = Field(max_length=40)
     model_version: str | None = Field(default=None, max_length=80)

@@ -106,6 +106,7 @@ class TrainRequest(BaseModel):
 
 class TrainingJobPublic(BaseModel):
     id: int
+    kind: str
     status: str
     ranker: str
     model_version: str | None

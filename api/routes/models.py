@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api.deps import SessionDep, require
-from api.model_registry import activate_version, previous_version, train_version
+from api.model_registry import activate_version, evaluate_version, previous_version, train_version
 from models import ApiKey, ModelVersion, Role, TrainingJob
 from models.schemas import ModelVersionPublic, TrainingJobPublic, TrainRequest
 
@@ -25,19 +25,23 @@ def _job_public(row: TrainingJob) -> TrainingJobPublic:
     return TrainingJobPublic.model_validate(row.model_dump())
 
 
-def run_training(engine: Engine, model_dir: str, job_id: int) -> None:
-    """The background part of POST /train: a failure is recorded, the active model is untouched."""
+def run_job(engine: Engine, model_dir: str, job_id: int) -> None:
+    """The background part of /train and /evaluate: a failure is recorded, the active model untouched."""
     with Session(engine) as session:
         job = session.get(TrainingJob, job_id)
         assert job is not None
         job.status = "running"
         session.commit()
-        ranker = job.ranker
+        kind, ranker, version_id = job.kind, job.ranker, job.model_version
     try:
-        version = train_version(engine, Path(model_dir), ranker=ranker, activate_if_first=False)
-        outcome, error, version_id = "done", "", version.id
+        if kind == "train":
+            version_id = train_version(engine, Path(model_dir), ranker=ranker, activate_if_first=False).id
+        else:
+            assert version_id is not None
+            evaluate_version(engine, version_id)
+        outcome, error = "done", ""
     except Exception as exc:  # recorded for the data scientist; nothing else changes
-        outcome, error, version_id = "failed", f"{type(exc).__name__}: {exc}"[:2000], None
+        outcome, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
     with Session(engine) as session:
         job = session.get(TrainingJob, job_id)
         assert job is not None
@@ -68,7 +72,29 @@ def train(
     session.commit()
     session.refresh(job)
     assert job.id is not None
-    tasks.add_task(run_training, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
+    tasks.add_task(run_job, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
+    return _job_public(job)
+
+
+@router.post(
+    "/{version_id}/evaluate",
+    operation_id="evaluate_model",
+    summary="Evaluate a version's recipe on the history (grouped 5-fold), in the background",
+    status_code=status.HTTP_202_ACCEPTED,
+)
+def evaluate(
+    version_id: str, key: Scientist, session: SessionDep, request: Request, tasks: BackgroundTasks
+) -> TrainingJobPublic:
+    """The metrics land on the version (GET /models) when the job is done."""
+    row = session.get(ModelVersion, version_id)
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"model version {version_id} not found")
+    job = TrainingJob(kind="evaluate", ranker=row.ranker, model_version=version_id, started_by=key.id)
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    assert job.id is not None
+    tasks.add_task(run_job, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
     return _job_public(job)
 
 

@@ -46,12 +46,15 @@ def test_every_api_route_needs_a_key(service: Service) -> None:
 def test_a_country_office_states_and_sees_only_its_own_needs(service: Service) -> None:
     need = create_need(service)
     assert need["country"] == "KEN" and need["sectors"] == ["112"] and need["status"] == "open"
-    other = service.client.post("/api/v1/needs", json={**NEED, "country": "MOZ"}, headers=service.as_("kenya"))
+    other = service.client.post(
+        "/api/v1/needs", json={**NEED, "country": "MOZ"}, headers=service.as_("kenya")
+    )
     assert other.status_code == 403
-    assert other.json() == {
-        "detail": "a country office key for KEN may only state needs of KEN, not MOZ"
-    }
-    assert service.client.get(f"/api/v1/needs/{need['id']}", headers=service.as_("mozambique")).status_code == 404
+    assert other.json() == {"detail": "a country office key for KEN may only state needs of KEN, not MOZ"}
+    assert (
+        service.client.get(f"/api/v1/needs/{need['id']}", headers=service.as_("mozambique")).status_code
+        == 404
+    )
     assert service.client.get(f"/api/v1/needs/{need['id']}", headers=service.as_("mozambique")).json() == {
         "detail": f"need {need['id']} not found"
     }
@@ -70,22 +73,33 @@ def test_suggestions_are_stored_with_provenance_and_explanations(service: Servic
     for s in suggestions:
         assert abs(s["prior"] + sum(c["contribution"] for c in s["contributions"]) - s["score"]) <= 1e-9
         assert s["provider"]["country"] != "KEN"
-    stored = service.client.get(f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("helpdesk")).json()
+    stored = service.client.get(
+        f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("helpdesk")
+    ).json()
     assert [s["id"] for s in stored] == [s["id"] for s in suggestions]
     assert [s["score"] for s in stored] == [s["score"] for s in suggestions]
 
 
 def test_reviews_are_appended_and_the_latest_decision_counts(service: Service) -> None:
     need = create_need(service)
-    suggestions = service.client.post(f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("helpdesk")).json()
+    suggestions = service.client.post(
+        f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("helpdesk")
+    ).json()
     first = suggestions[0]["id"]
     url = f"/api/v1/suggestions/{first}/reviews"
-    assert service.client.post(url, json={"decision": "shortlist"}, headers=service.as_("helpdesk")).status_code == 201
-    second = service.client.post(url, json={"decision": "reject", "comment": "no budget"}, headers=service.as_("helpdesk"))
+    assert (
+        service.client.post(url, json={"decision": "shortlist"}, headers=service.as_("helpdesk")).status_code
+        == 201
+    )
+    second = service.client.post(
+        url, json={"decision": "reject", "comment": "no budget"}, headers=service.as_("helpdesk")
+    )
     assert second.status_code == 201 and second.json()["comment"] == "no budget"
     history = service.client.get(url, headers=service.as_("helpdesk")).json()
     assert [r["decision"] for r in history] == ["shortlist", "reject"]
-    stored = service.client.get(f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("kenya")).json()
+    stored = service.client.get(
+        f"/api/v1/needs/{need['id']}/suggestions", headers=service.as_("kenya")
+    ).json()
     assert stored[0]["decision"] == "reject" and stored[1]["decision"] is None
     refused = service.client.post(url, json={"decision": "accept"}, headers=service.as_("kenya"))
     assert refused.status_code == 403

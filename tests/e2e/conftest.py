@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+
+from features.catalogue import Catalogue
+from tests.api.conftest import make_keys, seeded_database
+
+
+@dataclass
+class LiveService:
+    url: str
+    keys: dict[str, str]
+
+    def client(self, who: str) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.url, headers={"Authorization": f"Bearer {self.keys[who]}"}, timeout=60
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Iterator[LiveService]:
+    """A real uvicorn server on a free loopback port, on a seeded SQLite database."""
+    directory = tmp_path_factory.mktemp("live")
+    settings = seeded_database(directory, catalogue)
+    keys = make_keys(settings)
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "SSTC_MODEL_DIR": str(settings.model_dir)}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1",
+               "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
+    log = (directory / "server.log").open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"server did not become ready: {(directory / 'server.log').read_text()}")
+            time.sleep(0.2)
+        yield LiveService(url, keys)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
