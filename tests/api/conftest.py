@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, text
 
 from api.app import create_app
 from api.catalogue_store import store_catalogue
@@ -27,8 +30,32 @@ class Service:
         return {"Authorization": f"Bearer {self.keys[who]}"}
 
 
-def seeded_database(directory: Path, catalogue: Catalogue) -> Settings:
-    settings = Settings(database_url=f"sqlite:///{directory / 'sstc.db'}", model_dir=directory / "models")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def database_url(backend: str, directory: Path) -> Iterator[str]:
+    """A fresh, empty database of the backend; PostgreSQL from SSTC_TEST_POSTGRES_URL (.ci/run starts one)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / 'sstc.db'}"
+        return
+    server = os.environ.get("SSTC_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("SSTC_TEST_POSTGRES_URL is not set: no PostgreSQL server to test against")
+    name = f"sstc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def seeded_database(directory: Path, catalogue: Catalogue, url: str | None = None) -> Settings:
+    url = url or f"sqlite:///{directory / 'sstc.db'}"
+    settings = Settings(database_url=url, model_dir=directory / "models")
     engine = get_engine(settings.database_url)
     create_tables(engine)
     store_catalogue(engine, catalogue)
@@ -47,9 +74,14 @@ def make_keys(settings: Settings) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="module")
-def service(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Iterator[Service]:
-    settings = seeded_database(tmp_path_factory.mktemp("service"), catalogue)
-    keys = make_keys(settings)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield Service(client, keys, settings)
+@pytest.fixture(scope="module", params=BACKENDS)
+def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue
+) -> Iterator[Service]:
+    directory = tmp_path_factory.mktemp("service")
+    for url in database_url(request.param, directory):
+        settings = seeded_database(directory, catalogue, url)
+        keys = make_keys(settings)
+        with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+            yield Service(client, keys, settings)
+        get_engine(url).dispose()

@@ -7,12 +7,14 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
 
+from api.db import get_engine
 from features.catalogue import Catalogue
-from tests.api.conftest import make_keys, seeded_database
+from tests.api.conftest import BACKENDS, database_url, make_keys, seeded_database
 
 
 @dataclass
@@ -32,11 +34,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Iterator[LiveService]:
-    """A real uvicorn server on a free loopback port, on a seeded SQLite database."""
+@pytest.fixture(scope="module", params=BACKENDS)
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue
+) -> Iterator[LiveService]:
+    """A real uvicorn server with two workers on a free loopback port, on a seeded database."""
     directory = tmp_path_factory.mktemp("live")
-    settings = seeded_database(directory, catalogue)
+    for url in database_url(request.param, directory):
+        yield from _serve(directory, catalogue, url)
+        get_engine(url).dispose()
+
+
+def _serve(directory: Path, catalogue: Catalogue, url: str) -> Iterator[LiveService]:
+    settings = seeded_database(directory, catalogue, url)
     keys = make_keys(settings)
     port = free_port()
     env = {**os.environ, "DATABASE_URL": settings.database_url, "SSTC_MODEL_DIR": str(settings.model_dir)}
