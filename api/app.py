@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.matcher = MatcherHolder(engine)
-    install_error_handlers(app)
+    install_error_handlers(app, settings.max_body_bytes)
     for module in (health, needs, reviews, catalogue, models):
         app.include_router(module.router)
     logging.getLogger("api").setLevel(logging.INFO)

@@ -25,12 +25,21 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
     @app.middleware("http")
     async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
         request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        length = request.headers.get("content-length", "0")
         try:
-            response = await call_next(request)
+            if not length.isdigit():
+                response = JSONResponse({"detail": "invalid Content-Length header"}, status_code=400)
+            elif int(length) > max_body_bytes:
+                response = JSONResponse(
+                    {"detail": f"request body too large: {length} bytes, the limit is {max_body_bytes}"},
+                    status_code=413,
+                )
+            else:
+                response = await call_next(request)
         except Exception:  # the last line of defence: log it, answer without the trace
             log.exception(
                 "unhandled error in %s %s [%s]", request.method, request.url.path, request.state.request_id

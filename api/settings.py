@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     )
     model_dir: Path = Path("var/models")
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    max_body_bytes: int = 1_000_000
 
     @model_validator(mode="after")
     def refuse_default_secret(self) -> Settings:

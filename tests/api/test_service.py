@@ -165,3 +165,41 @@ def test_model_versions_are_for_data_scientists(service: Service) -> None:
     assert service.client.post("/api/v1/models/rollback", headers=service.as_("scientist")).json() == {
         "detail": "no earlier active version to roll back to"
     }
+
+
+def test_an_oversized_body_gets_413_and_stores_nothing(service: Service) -> None:
+    before = service.client.get("/api/v1/needs", headers=service.as_("helpdesk")).json()["count"]
+    response = service.client.post(
+        "/api/v1/needs", json={**NEED, "text": "x" * 2_000_000}, headers=service.as_("helpdesk")
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"].startswith("request body too large: ")
+    assert response.json()["detail"].endswith(" bytes, the limit is 1000000")
+    assert service.client.get("/api/v1/needs", headers=service.as_("helpdesk")).json()["count"] == before
+
+
+def test_invalid_json_gets_422(service: Service) -> None:
+    response = service.client.post(
+        "/api/v1/needs",
+        content=b"{not json",
+        headers={**service.as_("helpdesk"), "content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+def test_responses_carry_a_request_id(service: Service) -> None:
+    response = service.client.get("/healthz", headers={"X-Request-ID": "abc123"})
+    assert response.headers["X-Request-ID"] == "abc123"
+
+
+def test_a_default_secret_is_refused_in_production() -> None:
+    from pydantic import ValidationError
+
+    from api.settings import Settings
+
+    with pytest.raises(
+        ValidationError, match="SSTC_SECRET_KEY must be set to a secret of your own in production"
+    ):
+        Settings(environment="production")
+    assert Settings(environment="production", secret_key="s3cret-of-our-own").environment == "production"
