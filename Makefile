@@ -27,6 +27,7 @@ seed: install
 
 run: seed
 	$(BIN)/sstc recommend --input $(NEED) --format table
+	$(BIN)/sstc serve --host 127.0.0.1 --port 8000
 
 lint: install-dev
 	$(BIN)/ruff check .
