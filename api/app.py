@@ -12,7 +12,7 @@ from threadpoolctl import threadpool_limits
 from api.db import create_tables, get_engine
 from api.errors import install_error_handlers
 from api.matcher_holder import MatcherHolder
-from api.routes import catalogue, health, models, needs, reviews
+from api.routes import catalogue, catalogue_edits, health, models, needs, reviews
 from api.settings import Settings, get_settings
 
 DESCRIPTION = """Partner matching for South-South and triangular cooperation: state a need, get
@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.matcher = MatcherHolder(engine)
     install_error_handlers(app, settings.max_body_bytes)
-    for module in (health, needs, reviews, catalogue, models):
+    for module in (health, needs, reviews, catalogue, catalogue_edits, models):
         app.include_router(module.router)
     logging.getLogger("api").setLevel(logging.INFO)
     return app

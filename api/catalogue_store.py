@@ -17,6 +17,7 @@ from sqlmodel import Session, SQLModel, select
 from features.catalogue import Catalogue
 from features.catalogue_files import PartnershipRecord
 from models import (
+    CatalogueChange,
     Country,
     Facilitator,
     Partnership,
@@ -46,12 +47,30 @@ def _upsert(session: Session, table: type[SQLModel], record: SQLModel, report: S
     if existing is None:
         session.add(row)
         report.inserted[key] += 1
-    elif existing.model_dump(mode="json", warnings=False) != row.model_dump(mode="json"):
+    elif (before := existing.model_dump(mode="json", warnings=False)) != row.model_dump(mode="json"):
         for name, value in row.model_dump(mode="json").items():
             setattr(existing, name, value)
+        if key in AUDITED:
+            record_change(session, key, str(_primary_key(row)), before, row.model_dump(mode="json"), "seed")
         report.updated[key] += 1
     else:
         report.unchanged[key] += 1
+
+
+AUDITED = ("provider", "facilitator")
+
+
+def record_change(
+    session: Session,
+    entity: str,
+    entity_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    by: str,
+) -> None:
+    """One audit row per catalogue update, so that no change is ever silent."""
+    change = CatalogueChange(entity=entity, entity_id=entity_id, before=before, after=after, changed_by=by)
+    session.add(change)
 
 
 def _primary_key(row: SQLModel) -> object:

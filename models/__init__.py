@@ -1,6 +1,6 @@
 """SQLModel tables and request/response schemas. No logic lives here."""
 
-from models.catalogue import Country, Facilitator, Provider
+from models.catalogue import CatalogueChange, Country, Facilitator, Provider
 from models.history import Partnership, PartnershipFacilitator, PartnershipProvider
 from models.needs import Need, NeedCreate
 from models.operations import ApiKey, ModelVersion, TrainingJob
@@ -18,6 +18,7 @@ from models.vocab import (
 
 __all__ = [
     "ApiKey",
+    "CatalogueChange",
     "Country",
     "Decision",
     "Facilitator",

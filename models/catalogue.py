@@ -8,6 +8,9 @@ both parts in the history (a WFP centre of excellence, say) has one row in each.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from pydantic import ConfigDict
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -104,3 +107,15 @@ class FacilitatorBase(SQLModel):
 
 class Facilitator(FacilitatorBase, table=True):
     pass
+
+
+class CatalogueChange(SQLModel, table=True):
+    """Audit trail of the catalogue: every update of a provider or facilitator, before and after."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = Field(max_length=20, index=True)  # provider, facilitator
+    entity_id: str = Field(max_length=40, index=True)
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    changed_by: str = Field(max_length=60)  # "key 3 (admin)" or "seed"
+    changed_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
