@@ -91,3 +91,30 @@ def test_evaluate_json_matches_the_documented_shape(database: str) -> None:
     row = report["results"][0]
     assert {"ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr"} <= set(row)
     assert row["ranker"] == "popularity" and row["subset"] == "all"
+
+
+def test_keys_are_shown_once_on_the_last_line_and_can_be_revoked(database: str) -> None:
+    from sqlmodel import Session, select
+
+    from api.db import get_engine
+    from api.security import find_key
+    from models import ApiKey
+
+    created = runner.invoke(
+        app, ["keys", "create", "--role", "country_office", "--country", "Kenya", "--database-url", database]
+    )
+    assert created.exit_code == 0, created.output
+    key = created.output.strip().splitlines()[-1]
+    assert key.startswith("sstc_") and len(key) > 40
+    engine = get_engine(database)
+    with Session(engine) as session:
+        row = find_key(session, key)
+        assert row is not None and row.country == "KEN" and row.role == "country_office"
+        assert key not in {k.key_hash for k in session.exec(select(ApiKey))}  # only a hash is stored
+    revoked = runner.invoke(app, ["keys", "revoke", str(row.id), "--database-url", database])
+    assert revoked.exit_code == 0
+    with Session(engine) as session:
+        assert find_key(session, key) is None
+    missing = runner.invoke(app, ["keys", "create", "--role", "country_office", "--database-url", database])
+    assert missing.exit_code == 2
+    assert "a country_office key needs --country (an ISO3 code)" in missing.output

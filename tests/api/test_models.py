@@ -1,0 +1,81 @@
+"""Model versions: train in the background, activate, roll back, refuse a tampered file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from api.db import get_engine
+from models import ModelVersion
+from tests.api.conftest import Service
+
+
+def versions(service: Service) -> dict[str, dict]:
+    listed = service.client.get("/api/v1/models", headers=service.as_("scientist")).json()
+    return {v["id"]: v for v in listed}
+
+
+def train(service: Service, ranker: str) -> str:
+    job = service.client.post(
+        "/api/v1/models/train", json={"ranker": ranker}, headers=service.as_("scientist")
+    )
+    assert job.status_code == 202, job.text
+    done = service.client.get(
+        f"/api/v1/models/jobs/{job.json()['id']}", headers=service.as_("scientist")
+    ).json()
+    assert done["status"] == "done", done  # TestClient runs background tasks before it returns
+    return str(done["model_version"])
+
+
+def test_activate_and_roll_back(service: Service) -> None:
+    (first,) = versions(service)
+    candidate = train(service, "prior")
+    assert versions(service)[candidate]["status"] == "candidate"
+    scientist = service.as_("scientist")
+    assert service.client.post(f"/api/v1/models/{candidate}/activate", headers=scientist).status_code == 200
+    answer = service.client.post(
+        "/api/v1/match", json={"country": "KEN", "text": "rice"}, headers=scientist
+    ).json()
+    assert answer["model_version"] == candidate
+    rolled = service.client.post("/api/v1/models/rollback", headers=scientist)
+    assert rolled.status_code == 200 and rolled.json()["id"] == first
+    statuses = {v: row["status"] for v, row in versions(service).items()}
+    assert statuses == {first: "active", candidate: "retired"}
+
+
+def test_a_tampered_model_is_refused_and_the_active_one_keeps_serving(service: Service) -> None:
+    active = next(v for v, row in versions(service).items() if row["status"] == "active")
+    candidate = train(service, "popularity")
+    with Session(get_engine(service.settings.database_url)) as session:
+        row = session.exec(select(ModelVersion).where(ModelVersion.id == candidate)).one()
+        path = Path(row.path)
+    path.write_bytes(path.read_bytes()[:-10] + b"0123456789")
+    refused = service.client.post(f"/api/v1/models/{candidate}/activate", headers=service.as_("scientist"))
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": f"model version {candidate}: the file fails its checksum; refused"}
+    answer = service.client.post(
+        "/api/v1/match", json={"country": "KEN", "text": "rice"}, headers=service.as_("scientist")
+    ).json()
+    assert answer["model_version"] == active
+
+
+def test_a_failed_training_leaves_the_active_model_untouched(service: Service, tmp_path: Path) -> None:
+    active = next(v for v, row in versions(service).items() if row["status"] == "active")
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the model folder should be")
+    saved, service.settings.model_dir = service.settings.model_dir, blocker / "models"
+    try:
+        job = service.client.post(
+            "/api/v1/models/train", json={"ranker": "prior"}, headers=service.as_("scientist")
+        )
+        polled = service.client.get(
+            f"/api/v1/models/jobs/{job.json()['id']}", headers=service.as_("scientist")
+        ).json()
+    finally:
+        service.settings.model_dir = saved
+    assert polled["status"] == "failed" and polled["error"].startswith(
+        ("FileExistsError", "NotADirectoryError")
+    )
+    assert next(v for v, row in versions(service).items() if row["status"] == "active") == active
+    assert len(versions(service)) == 3  # the failed run added no version
