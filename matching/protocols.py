@@ -113,7 +113,10 @@ def _ranked_lists(matcher: Matcher, query: Query, depth: int) -> dict[str, list[
     }
 
 
-def evaluate(
+METRICS = ("hit@1", "hit@10", "ndcg@10", "mrr")
+
+
+def evaluate_queries(
     catalogue: Catalogue,
     splits: Iterator[Split],
     rankers: tuple[str, ...] = RANKER_NAMES,
@@ -121,9 +124,9 @@ def evaluate(
     depth: int = 50,
     progress: Callable[[str], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Metrics per ranker, target and subset, pooled over the splits' test queries."""
+    """One row per ranker, target and test query: its metrics and the subsets it belongs to."""
     make_matcher = make_matcher or matcher_for
-    pooled: dict[tuple[str, str, str], dict[str, list[float]]] = {}
+    rows: list[dict[str, Any]] = []
     for fold, (train, test) in enumerate(splits):
         train_catalogue = replace(catalogue, partnerships=[catalogue.partnerships[i] for i in train])
         for name in rankers:
@@ -134,23 +137,48 @@ def evaluate(
                 lists = _ranked_lists(matcher, query, depth)
                 for target, relevant in query.relevant.items():
                     ranked = [lists[target]]
-                    values = {
-                        "hit@1": hit_at_k(ranked, [relevant], 1)[0],
-                        "hit@10": hit_at_k(ranked, [relevant], 10)[0],
-                        "ndcg@10": ndcg_at_k(ranked, [relevant], 10)[0],
-                        "mrr": reciprocal_rank(ranked, [relevant])[0],
-                    }
-                    for subset in query.subsets:
-                        cell = pooled.setdefault((name, target, subset), {})
-                        for metric, value in values.items():
-                            cell.setdefault(metric, []).append(float(value))
+                    rows.append(
+                        {
+                            "ranker": name,
+                            "target": target,
+                            "partnership": query.record.partnership.id,
+                            "fold": fold,
+                            "subsets": query.subsets,
+                            "hit@1": float(hit_at_k(ranked, [relevant], 1)[0]),
+                            "hit@10": float(hit_at_k(ranked, [relevant], 10)[0]),
+                            "ndcg@10": float(ndcg_at_k(ranked, [relevant], 10)[0]),
+                            "mrr": float(reciprocal_rank(ranked, [relevant])[0]),
+                            "top10": list(lists[target][:10]),
+                        }
+                    )
+    return rows
+
+
+def summarise(rows: list[dict[str, Any]], rankers: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Mean of each metric per ranker, target and subset (the figures `sstc evaluate` prints)."""
+    pooled: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        for subset in row["subsets"]:
+            pooled.setdefault((row["ranker"], row["target"], subset), []).append(row)
     results = []
-    for (name, target, subset), metrics in sorted(
+    for (name, target, subset), members in sorted(
         pooled.items(),
         key=lambda item: (rankers.index(item[0][0]), TARGETS.index(item[0][1]), item[0][2]),
     ):
-        row: dict[str, Any] = {"ranker": name, "target": target, "subset": subset}
-        row.update({m: round(float(np.mean(v)), 4) for m, v in metrics.items()})
-        row["n"] = len(metrics["mrr"])
-        results.append(row)
+        summary: dict[str, Any] = {"ranker": name, "target": target, "subset": subset}
+        summary.update({m: round(float(np.mean([r[m] for r in members])), 4) for m in METRICS})
+        summary["n"] = len(members)
+        results.append(summary)
     return results
+
+
+def evaluate(
+    catalogue: Catalogue,
+    splits: Iterator[Split],
+    rankers: tuple[str, ...] = RANKER_NAMES,
+    make_matcher: Callable[[str], Matcher] | None = None,
+    depth: int = 50,
+    progress: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Metrics per ranker, target and subset, pooled over the splits' test queries."""
+    return summarise(evaluate_queries(catalogue, splits, rankers, make_matcher, depth, progress), rankers)

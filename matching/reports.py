@@ -1,0 +1,134 @@
+"""Evaluation and explanation reports for the notebooks: confidence intervals, calibration,
+exposure, waterfalls, what-if without a feature group, nearest past partnerships."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import calibration_curve
+
+from features.catalogue_files import PartnershipRecord
+from features.needs import ResolvedNeed
+from matching.evaluation import exposure_gini
+from matching.matcher import Matcher, partnership_need
+from matching.protocols import METRICS
+
+
+def bootstrap_ci(
+    values: Sequence[float], n_boot: int = 1000, level: float = 0.95, seed: int = 0
+) -> tuple[float, float, float]:
+    """Mean and a percentile bootstrap interval over queries."""
+    data = np.asarray(values, dtype=float)
+    if len(data) == 0:
+        raise ValueError("bootstrap_ci needs at least one value")
+    rng = np.random.default_rng(seed)
+    means = data[rng.integers(0, len(data), size=(n_boot, len(data)))].mean(axis=1)
+    tail = (1 - level) / 2
+    return float(data.mean()), float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
+
+
+def metrics_with_ci(
+    rows: list[dict[str, Any]], target: str, subset: str = "all", seed: int = 0
+) -> pd.DataFrame:
+    """One row per ranker and metric: mean, low, high (bootstrap over the test queries)."""
+    out = []
+    for ranker in dict.fromkeys(r["ranker"] for r in rows):
+        members = [
+            r for r in rows if r["ranker"] == ranker and r["target"] == target and subset in r["subsets"]
+        ]
+        for metric in METRICS:
+            mean, low, high = bootstrap_ci([r[metric] for r in members], seed=seed)
+            out.append({"ranker": ranker, "metric": metric, "mean": mean, "low": low, "high": high})
+    return pd.DataFrame(out)
+
+
+def by_subset(rows: list[dict[str, Any]], target: str, metric: str, prefix: str = "region=") -> pd.DataFrame:
+    """Mean of a metric per ranker (rows) and subset (columns), e.g. by region."""
+    table: dict[str, dict[str, list[float]]] = {}
+    for r in rows:
+        if r["target"] != target:
+            continue
+        for subset in r["subsets"]:
+            if subset.startswith(prefix):
+                table.setdefault(r["ranker"], {}).setdefault(subset.removeprefix(prefix), []).append(
+                    r[metric]
+                )
+    return pd.DataFrame({k: {s: float(np.mean(v)) for s, v in cells.items()} for k, cells in table.items()}).T
+
+
+def exposure(rows: list[dict[str, Any]], catalogue_ids: Sequence[str], target: str = "provider") -> pd.Series:
+    """Gini of how often each catalogue entry appears in the top 10, per ranker."""
+    ginis = {}
+    for ranker in dict.fromkeys(r["ranker"] for r in rows):
+        lists = [r["top10"] for r in rows if r["ranker"] == ranker and r["target"] == target]
+        ginis[ranker] = exposure_gini(lists, list(catalogue_ids), 10)
+    return pd.Series(ginis, name="exposure gini")
+
+
+def provider_calibration(
+    matcher: Matcher, records: list[PartnershipRecord], n_bins: int = 5
+) -> tuple[np.ndarray, np.ndarray]:
+    """Observed share of real partners against the predicted probability, over test partnerships."""
+    probabilities: list[float] = []
+    labels: list[bool] = []
+    for record in records:
+        need = partnership_need(record, matcher.country_languages_)
+        if need is None:
+            continue
+        rows, scores = matcher._provider_ranking(need)
+        truth = {
+            matcher.index_.provider_country_code[matcher.index_.provider_ids.index(p)]
+            for p in record.provider_ids
+        }
+        probabilities.extend(1 / (1 + np.exp(-scores)))
+        labels.extend(matcher.index_.provider_country_code[r] in truth for r in rows)
+    observed, predicted = calibration_curve(labels, probabilities, n_bins=n_bins, strategy="quantile")
+    return predicted, observed
+
+
+def waterfall_steps(suggestion: dict[str, Any], top: int = 8) -> pd.DataFrame:
+    """The prior, the largest contributions, the rest together, and the score they add up to."""
+    records = sorted(suggestion["contributions"], key=lambda c: -abs(c["contribution"]))
+    steps = [{"step": "prior", "contribution": suggestion["prior"]}]
+    steps += [{"step": c["feature"], "contribution": c["contribution"]} for c in records[:top]]
+    rest = sum(c["contribution"] for c in records[top:])
+    steps.append({"step": f"{max(len(records) - top, 0)} other features", "contribution": rest})
+    frame = pd.DataFrame(steps)
+    frame["end"] = frame["contribution"].cumsum()
+    frame["start"] = frame["end"] - frame["contribution"]
+    return frame
+
+
+def without_group(answer: dict[str, Any], group: str) -> pd.DataFrame:
+    """Each suggestion's rank and score with one feature group's contributions taken out.
+
+    Exact for an additive model: no refit, the other contributions stay what they were.
+    """
+    rows = []
+    for s in answer["suggestions"]:
+        removed = sum(c["contribution"] for c in s["contributions"] if c["group"] == group)
+        rows.append(
+            {
+                "provider": s["provider"]["name"],
+                "facilitator": (s["facilitator"] or {}).get("name"),
+                "rank": s["rank"],
+                "score": s["score"],
+                "score_without": s["score"] - removed,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["rank_without"] = frame["score_without"].rank(ascending=False, method="first").astype(int)
+    return frame
+
+
+def nearest_partnerships(matcher: Matcher, need: ResolvedNeed, k: int = 5) -> pd.DataFrame:
+    """The past partnerships whose text is closest to the need (cosine of the TF-IDF vectors)."""
+    vector = matcher.text_.transform([need.document])
+    similarity = np.asarray((matcher.history_.texts @ vector.T).todense()).ravel()
+    best = np.argsort(-similarity, kind="stable")[:k]
+    return pd.DataFrame(
+        {"partnership": [matcher.history_.ids[i] for i in best], "cosine": similarity[best].round(3)}
+    )
