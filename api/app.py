@@ -5,13 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 from threadpoolctl import threadpool_limits
 
 from api.db import create_tables, get_engine
 from api.errors import install_error_handlers
 from api.matcher_holder import MatcherHolder
+from api.pages import routes as pages
+from api.pages.errors import install_page_handlers
 from api.routes import catalogue, catalogue_edits, health, models, needs, reviews
 from api.settings import Settings, get_settings
 
@@ -38,7 +43,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.matcher = MatcherHolder(engine)
     install_error_handlers(app, settings.max_body_bytes)
+    install_page_handlers(app)
     for module in (health, needs, reviews, catalogue, catalogue_edits, models):
         app.include_router(module.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="sstc_session",
+        same_site="strict",
+        https_only=settings.environment == "production",
+    )
     logging.getLogger("api").setLevel(logging.INFO)
     return app

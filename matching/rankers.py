@@ -141,11 +141,14 @@ class LearnedRanker(AdditiveRanker):
 
     name = "learned"
 
-    def __init__(self, C: float = 0.3, n_knots: int = 4, degree: int = 2, splines: bool = True) -> None:
+    def __init__(
+        self, C: float = 0.3, n_knots: int = 4, degree: int = 2, splines: bool = True, min_unique: int = 20
+    ) -> None:
         self.C = C
         self.n_knots = n_knots
         self.degree = degree
         self.splines = splines
+        self.min_unique = min_unique
 
     def fit(
         self,
@@ -164,7 +167,9 @@ class LearnedRanker(AdditiveRanker):
         self.transformers_: list[SplineTransformer | None] = []
         for j in range(X.shape[1]):
             column = X[:, j : j + 1]
-            if self.splines and len(np.unique(column)) > self.n_knots + 1:
+            # a spline only where there are enough distinct values to shape it; a few-valued
+            # feature gets one slope, else its basis columns go unconstrained and cancel out
+            if self.splines and len(np.unique(column)) >= self.min_unique:
                 spline = SplineTransformer(
                     n_knots=self.n_knots, degree=self.degree, extrapolation="constant"
                 ).fit(column)
@@ -172,7 +177,11 @@ class LearnedRanker(AdditiveRanker):
             else:
                 self.transformers_.append(None)
         design = self._expand(X)
-        self.scale_ = design.std(axis=0) + 1e-9
+        # linear columns are standardised so one C regularises them alike; spline bases are in [0, 1]
+        is_linear = np.concatenate(
+            [np.full(1 if t is None else t.n_features_out_, t is None) for t in self.transformers_]
+        )
+        self.scale_ = np.where(is_linear, np.maximum(design.std(axis=0), 1e-3), 1.0)
         self.model_ = LogisticRegression(C=self.C, max_iter=5000).fit(
             design / self.scale_, y, sample_weight=sample_weight
         )

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from api.db import get_engine
+from api.settings import Settings
 from features.catalogue import Catalogue
 from tests.api.conftest import BACKENDS, database_url, make_keys, seeded_database
 
@@ -21,6 +22,7 @@ from tests.api.conftest import BACKENDS, database_url, make_keys, seeded_databas
 class LiveService:
     url: str
     keys: dict[str, str]
+    settings: Settings
 
     def client(self, who: str) -> httpx.Client:
         return httpx.Client(
@@ -45,6 +47,13 @@ def live(
         get_engine(url).dispose()
 
 
+@pytest.fixture(scope="module")
+def live_sqlite(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Iterator[LiveService]:
+    """The same real server, on SQLite only (the browser tests)."""
+    directory = tmp_path_factory.mktemp("pages")
+    yield from _serve(directory, catalogue, f"sqlite:///{directory / 'sstc.db'}")
+
+
 def _serve(directory: Path, catalogue: Catalogue, url: str) -> Iterator[LiveService]:
     settings = seeded_database(directory, catalogue, url)
     keys = make_keys(settings)
@@ -66,7 +75,7 @@ def _serve(directory: Path, catalogue: Catalogue, url: str) -> Iterator[LiveServ
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError(f"server did not become ready: {(directory / 'server.log').read_text()}")
             time.sleep(0.2)
-        yield LiveService(url, keys)
+        yield LiveService(url, keys, settings)
     finally:
         server.terminate()
         server.wait(timeout=20)
