@@ -9,7 +9,7 @@ from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
 
 from features.needs import ResolvedNeed
-from models import ApiKey, Need, Review, Role, Suggestion
+from models import ApiKey, Modality, Need, Review, Role, Suggestion
 from models.schemas import NeedPublic, SuggestionPublic
 
 
@@ -27,6 +27,26 @@ def check_country(key: ApiKey, country: str) -> None:
             status.HTTP_403_FORBIDDEN,
             f"a country office key for {key.country} may only state needs of {key.country}, not {country}",
         )
+
+
+def store_need(session: Session, key: ApiKey, resolved: ResolvedNeed) -> Need:
+    """Store a resolved need for the caller (a country office: only its own country's)."""
+    check_country(key, resolved.country)
+    need = Need(
+        country=resolved.country,
+        title=resolved.title,
+        text=resolved.text,
+        sdgs=resolved.sdgs,
+        sectors=resolved.sectors,
+        modalities=[Modality(m) for m in resolved.modalities],
+        languages=resolved.languages,
+        budget_usd=resolved.budget_usd,
+        created_by=key.id,
+    )
+    session.add(need)
+    session.commit()
+    session.refresh(need)
+    return need
 
 
 def need_public(need: Need) -> NeedPublic:

@@ -14,10 +14,10 @@ from sqlmodel import col, select
 from api.deps import SessionDep
 from api.model_registry import ActivationError, activate_version, previous_version
 from api.needs_store import (
-    check_country,
     latest_decisions,
     latest_suggestions,
     resolved_need,
+    store_need,
     store_suggestions,
     visible_need,
 )
@@ -151,21 +151,7 @@ def new_need(
         resolved = matcher.resolve(raw)
     except (SSTCError, ValueError) as exc:
         return render(request, "need_form.html", user, form=form, error=str(exc), status_code=422)
-    check_country(user, resolved.country)
-    need = Need(
-        country=resolved.country,
-        title=resolved.title,
-        text=resolved.text,
-        sdgs=resolved.sdgs,
-        sectors=resolved.sectors,
-        modalities=resolved.modalities,
-        languages=resolved.languages,
-        budget_usd=resolved.budget_usd,
-        created_by=user.id,
-    )
-    session.add(need)
-    session.commit()
-    session.refresh(need)
+    need = store_need(session, user, resolved)
     assert need.id is not None
     store_suggestions(session, need.id, matcher.recommend([resolved_need(need)])[0])
     return redirect(f"/needs/{need.id}")

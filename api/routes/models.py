@@ -50,6 +50,16 @@ def run_job(engine: Engine, model_dir: str, job_id: int) -> None:
         session.commit()
 
 
+def _start(job: TrainingJob, session: Session, request: Request, tasks: BackgroundTasks) -> TrainingJobPublic:
+    """Record a job and run it after the response is sent."""
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    assert job.id is not None
+    tasks.add_task(run_job, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
+    return _job_public(job)
+
+
 @router.get("", operation_id="list_models", summary="List model versions with their metrics")
 def list_models(key: Scientist, session: SessionDep) -> list[ModelVersionPublic]:
     """Every model version, newest first."""
@@ -67,13 +77,7 @@ def train(
     body: TrainRequest, key: Scientist, session: SessionDep, request: Request, tasks: BackgroundTasks
 ) -> TrainingJobPublic:
     """Starts training on the catalogue and the reviews; poll the job for its status."""
-    job = TrainingJob(ranker=body.ranker, started_by=key.id)
-    session.add(job)
-    session.commit()
-    session.refresh(job)
-    assert job.id is not None
-    tasks.add_task(run_job, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
-    return _job_public(job)
+    return _start(TrainingJob(ranker=body.ranker, started_by=key.id), session, request, tasks)
 
 
 @router.post(
@@ -90,12 +94,7 @@ def evaluate(
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"model version {version_id} not found")
     job = TrainingJob(kind="evaluate", ranker=row.ranker, model_version=version_id, started_by=key.id)
-    session.add(job)
-    session.commit()
-    session.refresh(job)
-    assert job.id is not None
-    tasks.add_task(run_job, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
-    return _job_public(job)
+    return _start(job, session, request, tasks)
 
 
 @router.get("/jobs/{job_id}", operation_id="read_training_job", summary="Poll a training job")

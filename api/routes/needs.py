@@ -13,11 +13,12 @@ from api.needs_store import (
     latest_suggestions,
     need_public,
     resolved_need,
+    store_need,
     store_suggestions,
     suggestion_public,
     visible_need,
 )
-from models import ApiKey, Facilitator, Modality, Need, NeedCreate, NeedStatus, Provider, Role
+from models import ApiKey, Facilitator, Need, NeedCreate, NeedStatus, Provider, Role
 from models.schemas import MatchAnswer, NeedPublic, Page, SuggestionPublic
 
 router = APIRouter(prefix="/api/v1", tags=["needs"])
@@ -29,22 +30,7 @@ Writer = Annotated[ApiKey, Depends(require(Role.country_office, Role.helpdesk))]
 )
 def create_need(body: NeedCreate, key: Writer, session: SessionDep, matcher: MatcherDep) -> NeedPublic:
     """Validate and resolve a need (country, sectors, modalities) and store it."""
-    resolved = matcher.resolve(body)
-    check_country(key, resolved.country)
-    need = Need(
-        country=resolved.country,
-        title=resolved.title,
-        text=resolved.text,
-        sdgs=resolved.sdgs,
-        sectors=resolved.sectors,
-        modalities=[Modality(m) for m in resolved.modalities],
-        languages=resolved.languages,
-        budget_usd=resolved.budget_usd,
-        created_by=key.id,
-    )
-    session.add(need)
-    session.commit()
-    session.refresh(need)
+    need = store_need(session, key, matcher.resolve(body))
     return need_public(need)
 
 
