@@ -33,7 +33,6 @@ PROVIDER_FEATURES: tuple[tuple[str, str], ...] = (
     ("sdg_experience", "history"),
     ("region_experience", "history"),
     ("past_cooperation", "history"),
-    ("institution", "kind"),
 )
 FACILITATOR_FEATURES: tuple[tuple[str, str], ...] = (
     ("text_similarity", "text"),
@@ -122,7 +121,6 @@ def provider_features(
     out[:, 15] = np.log1p(_count(view.provider_by_sdg[candidates], sdg_cols))
     out[:, 16] = np.log1p(_count(view.provider_by_group[candidates], np.array(sub_region, dtype=np.int64)))
     out[:, 17] = np.log1p(view.provider_by_country[:, need_row].toarray().ravel()[candidates])
-    out[:, 18] = index.provider_is_institution[candidates]
     return out
 
 

@@ -166,8 +166,6 @@ class Explainer:
                 )
             case "past_cooperation":
                 return f"{who} already worked with {beneficiary} in {count} partnership(s)" if count else ""
-            case "institution":
-                return f"{who} is a named institution" if value else f"{who} is a country-level profile"
             case "random":
                 return "random baseline draw"
         return ""

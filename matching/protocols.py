@@ -20,7 +20,7 @@ from matching.evaluation import dedupe, hit_at_k, ndcg_at_k, reciprocal_rank
 from matching.matcher import Matcher, partnership_need
 
 RANKER_NAMES = ("learned", "prior", "popularity", "text-only", "random")
-FEATURE_GROUPS = ("text", "tags", "geography", "context", "history", "kind", "cooperation")
+FEATURE_GROUPS = ("text", "tags", "geography", "context", "history", "cooperation")
 ABLATIONS = tuple(f"learned-without-{group}" for group in FEATURE_GROUPS)
 
 
