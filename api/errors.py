@@ -19,6 +19,7 @@ from api.pages.errors import is_page, page_error
 from features.errors import SSTCError, UnknownNameError
 
 log = logging.getLogger("api")
+UNREADABLE_BODY = "the request body could not be read: it must be JSON encoded as UTF-8"
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -60,7 +61,8 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if is_page(request):
             return page_error(request, exc.status_code, str(exc.detail))
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        detail = UNREADABLE_BODY if exc.detail == "There was an error parsing the body" else exc.detail
+        return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(UnknownNameError)
     async def unknown_name(request: Request, exc: UnknownNameError) -> JSONResponse:
