@@ -44,6 +44,7 @@ class HistoryView:
     facilitator_text: sp.csr_matrix
     cooperation: sp.csr_matrix  # providers x facilitators
     bilateral_share: float
+    retrieval_profiles: sp.csr_matrix | None = None  # filled once by the matcher that uses the view
 
 
 @dataclass

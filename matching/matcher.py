@@ -231,7 +231,9 @@ class Matcher:
 
     def _candidates(self, need: ResolvedNeed, vector: sp.csr_matrix, view: HistoryView) -> np.ndarray:
         allowed = eligible_providers(self.index_, need, self.southern_)
-        profiles = normalize(self.index_.provider_text + view.provider_text)
+        if view.retrieval_profiles is None:  # computed once per view, not once per need
+            view.retrieval_profiles = normalize(self.index_.provider_text + view.provider_text).tocsr()
+        profiles = view.retrieval_profiles
         fallback = np.argsort(-view.provider_total, kind="stable")
         return retrieve(profiles, vector, self.retrieve_k, allowed, fallback)
 

@@ -39,3 +39,14 @@ def test_text_feature_names_name_every_column() -> None:
     names = vectoriser.get_feature_names_out()
     assert vectoriser.transform(["x"]).shape[1] == len(names)
     assert "word=school feeding" in set(names) and "sector=112" in set(names)
+
+
+def test_the_fast_spline_basis_equals_sklearns_transform() -> None:
+    from sklearn.preprocessing import SplineTransformer
+
+    from matching.rankers import _spline_basis
+
+    values = np.random.default_rng(0).gamma(2.0, size=(500, 1))
+    spline = SplineTransformer(n_knots=4, degree=2, extrapolation="constant").fit(values)
+    probe = np.array([-5.0, 0.0, 0.3, 1.7, 4.2, 50.0])
+    np.testing.assert_allclose(_spline_basis(spline, probe), spline.transform(probe[:, None]), atol=1e-12)
