@@ -39,3 +39,6 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var
+
+bench: install-dev
+	$(BIN)/python -m benchmarks.run

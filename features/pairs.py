@@ -69,7 +69,8 @@ def _overlap(tags: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
 
 
 def _similarity(matrix: sp.csr_matrix, vector: sp.csr_matrix) -> np.ndarray:
-    return np.asarray((matrix @ vector.T).todense()).ravel()
+    """Cosines of L2-normalised rows with the need: a sparse-matrix × dense-vector product."""
+    return np.asarray(matrix @ vector.toarray().ravel()).ravel()
 
 
 def _count(matrix: sp.spmatrix, columns: np.ndarray) -> np.ndarray:

@@ -298,13 +298,26 @@ class Matcher:
                 p_scores[top][:, None] + (f_prior + f_contrib.sum(axis=1)).reshape(-1, n_f)
             ).ravel()
             triad_provider = np.repeat(np.arange(len(providers)), n_f)
+            # a provider can fill at most k places, always with its best remaining triads: keeping
+            # each provider's top k leaves the diversified list unchanged and its input small
+            per_provider = min(k, n_f)
+            top_each = np.argpartition(-triad_scores.reshape(-1, n_f), per_provider - 1, axis=1)[
+                :, :per_provider
+            ]
+            shortlist = (np.arange(len(providers))[:, None] * n_f + top_each).ravel()
         else:
             f_prior, n_f = 0.0, 0
             triad_scores = p_scores[top].copy()
             triad_provider = np.arange(len(providers))
-        chosen, penalties = diversify(
-            triad_scores, providers[triad_provider], k, self.diversity, self.max_per_provider
+            shortlist = triad_provider
+        picked, penalties = diversify(
+            triad_scores[shortlist],
+            providers[triad_provider[shortlist]],
+            k,
+            self.diversity,
+            self.max_per_provider,
         )
+        chosen = shortlist[picked]
         for rank, (item, penalty) in enumerate(zip(chosen, penalties, strict=True), start=1):
             p = int(triad_provider[item])
             f = int(facilitators[item % n_f]) if n_f else None

@@ -30,7 +30,7 @@ def retrieve(
 
     `profiles` rows and `need_vector` are L2-normalised, so a product is a cosine.
     """
-    scores = np.asarray((profiles @ need_vector.T).todense()).ravel()
+    scores = np.asarray(profiles @ need_vector.toarray().ravel()).ravel()
     found = top_k(scores, k, allowed)
     if len(found) < k:
         extra = fallback[allowed[fallback] & ~np.isin(fallback, found)]
