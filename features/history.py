@@ -44,7 +44,8 @@ class HistoryView:
     facilitator_text: sp.csr_matrix
     cooperation: sp.csr_matrix  # providers x facilitators
     bilateral_share: float
-    retrieval_profiles: sp.csr_matrix | None = None  # filled once by the matcher that uses the view
+    # norms of (profile + history) rows, filled once by the matcher: a vector, not a second matrix
+    retrieval_norms: np.ndarray | None = None
 
 
 @dataclass

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 from features.catalogue import Catalogue
 from features.catalogue_files import PartnershipRecord
@@ -40,6 +39,10 @@ PROVIDER_NAMES = [name for name, _ in PROVIDER_FEATURES]
 FACILITATOR_NAMES = [name for name, _ in FACILITATOR_FEATURES]
 COOPERATION_COLUMNS = [FACILITATOR_NAMES.index(n) for n in ("provider_cooperation", "provider_language")]
 ABSTAIN_MESSAGE = "no strong match — refer to the help desk"
+
+
+def _row_squares(matrix: sp.csr_matrix) -> np.ndarray:
+    return np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
 
 
 def _reference(names: list[str]) -> np.ndarray:
@@ -231,11 +234,15 @@ class Matcher:
 
     def _candidates(self, need: ResolvedNeed, vector: sp.csr_matrix, view: HistoryView) -> np.ndarray:
         allowed = eligible_providers(self.index_, need, self.southern_)
-        if view.retrieval_profiles is None:  # computed once per view, not once per need
-            view.retrieval_profiles = normalize(self.index_.provider_text + view.provider_text).tocsr()
-        profiles = view.retrieval_profiles
+        profile, history = self.index_.provider_text, view.provider_text
+        if view.retrieval_norms is None:  # |a + b| per row, from |a|² + |b|² + 2 a·b, once per view
+            cross = np.asarray(profile.multiply(history).sum(axis=1)).ravel()
+            squares = _row_squares(profile) + _row_squares(history) + 2 * cross
+            view.retrieval_norms = np.sqrt(np.maximum(squares, 1e-12))
+        query = vector.toarray().ravel()
+        scores = (profile @ query + history @ query) / view.retrieval_norms
         fallback = np.argsort(-view.provider_total, kind="stable")
-        return retrieve(profiles, vector, self.retrieve_k, allowed, fallback)
+        return retrieve(np.asarray(scores).ravel(), self.retrieve_k, allowed, fallback)
 
     def _facilitator_rows(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 
 def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
@@ -19,18 +18,9 @@ def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.n
     return candidates[np.argsort(-scores[candidates], kind="stable")]
 
 
-def retrieve(
-    profiles: sp.csr_matrix,
-    need_vector: sp.csr_matrix,
-    k: int,
-    allowed: np.ndarray,
-    fallback: np.ndarray,
-) -> np.ndarray:
-    """Top-k providers by sparse cosine, topped up from `fallback` (e.g. most experienced first).
-
-    `profiles` rows and `need_vector` are L2-normalised, so a product is a cosine.
-    """
-    scores = np.asarray(profiles @ need_vector.toarray().ravel()).ravel()
+def retrieve(scores: np.ndarray, k: int, allowed: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """Top-k providers by their cosine with the need, topped up from `fallback` (most experienced
+    first) when fewer than k have any word or tag in common with it."""
     found = top_k(scores, k, allowed)
     if len(found) < k:
         extra = fallback[allowed[fallback] & ~np.isin(fallback, found)]

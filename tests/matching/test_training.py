@@ -50,3 +50,17 @@ def test_the_fast_spline_basis_equals_sklearns_transform() -> None:
     spline = SplineTransformer(n_knots=4, degree=2, extrapolation="constant").fit(values)
     probe = np.array([-5.0, 0.0, 0.3, 1.7, 4.2, 50.0])
     np.testing.assert_allclose(_spline_basis(spline, probe), spline.transform(probe[:, None]), atol=1e-12)
+
+
+def test_retrieval_scores_are_cosines_with_profile_plus_history(learned: Matcher) -> None:
+    from sklearn.preprocessing import normalize
+
+    view = learned.history_.view(None)
+    need = learned.resolve({"country": "MOZ", "text": "Community health workers and vaccine cold chains."})
+    vector = learned.text_.transform([need.document])
+    learned._candidates(need, vector, view)
+    assert view.retrieval_norms is not None
+    query = vector.toarray().ravel()
+    fast = (learned.index_.provider_text @ query + view.provider_text @ query) / view.retrieval_norms
+    exact = normalize(learned.index_.provider_text + view.provider_text) @ query
+    np.testing.assert_allclose(fast, exact, atol=1e-5)
