@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -15,6 +15,9 @@ from api.security import find_key
 from api.settings import Settings
 from matching.matcher import Matcher
 from models import ApiKey, Role
+
+# Row ids: 64-bit integers in every database; a larger number is a 422, never an overflow.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 bearer = HTTPBearer(auto_error=False, description="An API key from `sstc keys create`.")
 

@@ -22,6 +22,15 @@ log = logging.getLogger("api")
 UNREADABLE_BODY = "the request body could not be read: it must be JSON encoded as UTF-8"
 
 
+def field_error(
+    field: str, message: str, kind: str, loc: list[Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """One error of a 422 body: `field` and `message` for people, and the `loc`/`msg`/`type` of
+    FastAPI's documented ValidationError schema, so the OpenAPI description stays true."""
+    where = loc if loc is not None else ["body", *field.split(".")]
+    return {"field": field, "message": message, "type": kind, "loc": where, "msg": message, **extra}
+
+
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if p != "body"]
     return ".".join(parts) or "body"
@@ -54,7 +63,7 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"field": _field(e["loc"]), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
+        errors = [field_error(_field(e["loc"]), e["msg"], e["type"], list(e["loc"])) for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
@@ -66,7 +75,7 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
 
     @app.exception_handler(UnknownNameError)
     async def unknown_name(request: Request, exc: UnknownNameError) -> JSONResponse:
-        detail = [{"field": exc.field, "message": str(exc), "type": "not_found", "closest": exc.closest}]
+        detail = [field_error(exc.field, str(exc), "not_found", closest=exc.closest)]
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(SSTCError)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import col, select
 
-from api.deps import SessionDep
+from api.deps import RowId, SessionDep
 from api.model_registry import ActivationError, activate_version, previous_version
 from api.needs_store import (
     latest_decisions,
@@ -158,7 +158,7 @@ def new_need(
 
 
 @router.get("/needs/{need_id}")
-def need_page(request: Request, need_id: int, user: User, session: SessionDep) -> HTMLResponse:
+def need_page(request: Request, need_id: RowId, user: User, session: SessionDep) -> HTMLResponse:
     need = visible_need(session, user, need_id)
     rows = latest_suggestions(session, need_id)
     ids = [r.id for r in rows if r.id is not None]
@@ -196,7 +196,7 @@ def need_page(request: Request, need_id: int, user: User, session: SessionDep) -
 
 
 @router.post("/needs/{need_id}/suggest")
-def suggest(request: Request, need_id: int, user: User, session: SessionDep, _: None = CSRF) -> Response:
+def suggest(request: Request, need_id: RowId, user: User, session: SessionDep, _: None = CSRF) -> Response:
     allow(user, Role.country_office, Role.helpdesk)
     need = visible_need(session, user, need_id)
     store_suggestions(session, need_id, request.app.state.matcher.get().recommend([resolved_need(need)])[0])
@@ -205,7 +205,7 @@ def suggest(request: Request, need_id: int, user: User, session: SessionDep, _: 
 
 @router.post("/suggestions/{suggestion_id}/review")
 def review(
-    suggestion_id: int,
+    suggestion_id: RowId,
     user: User,
     session: SessionDep,
     decision: Annotated[Decision, Form()],

@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from api.catalogue_store import record_change
 from api.deps import SessionDep, require
+from api.errors import field_error
 from features.catalogue_files import M49_REGIONS
 from features.taxonomy import default_taxonomy
 from models import ApiKey, CatalogueChange, Country, Facilitator, Provider, Role
@@ -37,9 +38,7 @@ FacilitatorUpdate = partial(FacilitatorBase)
 
 
 def _unprocessable(field: str, message: str) -> HTTPException:
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT, [{"field": field, "message": message, "type": "value_error"}]
-    )
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [field_error(field, message, "value_error")])
 
 
 def check_vocabulary(session: Session, record: ProviderBase | FacilitatorBase) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request,
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from api.deps import SessionDep, require
+from api.deps import RowId, SessionDep, require
 from api.model_registry import activate_version, evaluate_version, previous_version, train_version
 from models import ApiKey, ModelVersion, Role, TrainingJob
 from models.schemas import ModelVersionPublic, TrainingJobPublic, TrainRequest
@@ -25,7 +25,7 @@ def _job_public(row: TrainingJob) -> TrainingJobPublic:
     return TrainingJobPublic.model_validate(row.model_dump())
 
 
-def run_job(engine: Engine, model_dir: str, job_id: int) -> None:
+def run_job(engine: Engine, model_dir: str, job_id: RowId) -> None:
     """The background part of /train and /evaluate: a failure is recorded, the active model untouched."""
     with Session(engine) as session:
         job = session.get(TrainingJob, job_id)
@@ -98,7 +98,7 @@ def evaluate(
 
 
 @router.get("/jobs/{job_id}", operation_id="read_training_job", summary="Poll a training job")
-def read_job(job_id: int, key: Scientist, session: SessionDep) -> TrainingJobPublic:
+def read_job(job_id: RowId, key: Scientist, session: SessionDep) -> TrainingJobPublic:
     """queued, running, done (with the new version) or failed (with the reason)."""
     job = session.get(TrainingJob, job_id)
     if job is None:

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 from sqlmodel import col, select
 
-from api.deps import CurrentKey, MatcherDep, SessionDep, require
+from api.deps import CurrentKey, MatcherDep, RowId, SessionDep, require
 from api.needs_store import (
     check_country,
     latest_decisions,
@@ -66,13 +66,13 @@ def list_needs(
 
 
 @router.get("/needs/{need_id}", operation_id="read_need", summary="Read a need")
-def read_need(need_id: int, key: CurrentKey, session: SessionDep) -> NeedPublic:
+def read_need(need_id: RowId, key: CurrentKey, session: SessionDep) -> NeedPublic:
     """One need; another country's need is a 404 for a country office."""
     return need_public(visible_need(session, key, need_id))
 
 
 @router.post("/needs/{need_id}/close", operation_id="close_need", summary="Close a need")
-def close_need(need_id: int, key: Writer, session: SessionDep) -> NeedPublic:
+def close_need(need_id: RowId, key: Writer, session: SessionDep) -> NeedPublic:
     """Mark a need closed (it leaves the review queue); closing twice is harmless."""
     need = visible_need(session, key, need_id)
     need.status = NeedStatus.closed
@@ -89,7 +89,7 @@ def close_need(need_id: int, key: Writer, session: SessionDep) -> NeedPublic:
     status_code=status.HTTP_201_CREATED,
 )
 def suggest(
-    need_id: int,
+    need_id: RowId,
     key: Writer,
     session: SessionDep,
     matcher: MatcherDep,
@@ -107,7 +107,7 @@ def suggest(
 
 
 @router.get("/needs/{need_id}/suggestions", operation_id="list_suggestions", summary="The stored ranked list")
-def stored_suggestions(need_id: int, key: CurrentKey, session: SessionDep) -> list[SuggestionPublic]:
+def stored_suggestions(need_id: RowId, key: CurrentKey, session: SessionDep) -> list[SuggestionPublic]:
     """The latest stored list for a need, each suggestion with its current decision."""
     need = visible_need(session, key, need_id)
     assert need.id is not None

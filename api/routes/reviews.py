@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, status
 from sqlmodel import Session, col, select
 
-from api.deps import CurrentKey, SessionDep, require
+from api.deps import CurrentKey, RowId, SessionDep, require
 from api.needs_store import visible_need
 from models import ApiKey, Review, Role, Suggestion
 from models.schemas import ReviewCreate, ReviewPublic
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/api/v1", tags=["reviews"])
 Reviewer = Annotated[ApiKey, Depends(require(Role.helpdesk))]
 
 
-def _visible_suggestion(session: Session, key: ApiKey, suggestion_id: int) -> Suggestion:
+def _visible_suggestion(session: Session, key: ApiKey, suggestion_id: RowId) -> Suggestion:
     suggestion = session.get(Suggestion, suggestion_id)
     if suggestion is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found")
@@ -35,7 +35,7 @@ def _public(review: Review) -> ReviewPublic:
     summary="Accept, reject, shortlist or mark unsure",
     status_code=status.HTTP_201_CREATED,
 )
-def review(suggestion_id: int, body: ReviewCreate, key: Reviewer, session: SessionDep) -> ReviewPublic:
+def review(suggestion_id: RowId, body: ReviewCreate, key: Reviewer, session: SessionDep) -> ReviewPublic:
     """Append a decision; earlier decisions stay in the history, the latest one counts."""
     suggestion = _visible_suggestion(session, key, suggestion_id)
     row = Review(
@@ -52,7 +52,7 @@ def review(suggestion_id: int, body: ReviewCreate, key: Reviewer, session: Sessi
     operation_id="list_reviews",
     summary="A suggestion's review history",
 )
-def history(suggestion_id: int, key: CurrentKey, session: SessionDep) -> list[ReviewPublic]:
+def history(suggestion_id: RowId, key: CurrentKey, session: SessionDep) -> list[ReviewPublic]:
     """Every decision on a suggestion, oldest first."""
     _visible_suggestion(session, key, suggestion_id)
     rows = session.exec(
