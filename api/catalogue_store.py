@@ -35,10 +35,6 @@ class StoreReport:
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
 
-    @property
-    def changed(self) -> bool:
-        return bool(sum(self.inserted.values()) or sum(self.updated.values()))
-
 
 def _upsert(session: Session, table: type[SQLModel], record: SQLModel, report: StoreReport) -> None:
     row = table.model_validate(record.model_dump(mode="json"))

@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from api.matcher_holder import MatcherHolder
 from api.security import find_key
-from api.settings import Settings
 from matching.matcher import Matcher
 from models import ApiKey, Role
 
@@ -25,11 +24,6 @@ bearer = HTTPBearer(auto_error=False, description="An API key from `sstc keys cr
 def get_engine_dep(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
-
-
-def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def get_session(engine: Annotated[Engine, Depends(get_engine_dep)]) -> Iterator[Session]:

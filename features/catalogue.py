@@ -53,10 +53,6 @@ class Catalogue:
     def facilitators_resolver(self) -> NameResolver:
         return organisation_resolver(self.facilitators)
 
-    @cached_property
-    def providers_resolver(self) -> NameResolver:
-        return organisation_resolver(self.providers)
-
     def snapshot(self) -> str:
         """A short content hash: equal catalogues give equal snapshots."""
         content = {

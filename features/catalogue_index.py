@@ -20,8 +20,6 @@ from features.text_vectoriser import TextVectorizer
 from models.catalogue import FacilitatorBase, ProviderBase
 from models.vocab import ProviderKind
 
-TAG_FIELDS = ("sdg", "sector", "modality", "language", "region")
-
 
 def tag_dict(
     sdgs: list[int],

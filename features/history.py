@@ -38,12 +38,10 @@ class HistoryView:
     provider_text: sp.csr_matrix
     facilitator_total: np.ndarray
     facilitator_by_sector: sp.csr_matrix
-    facilitator_by_sdg: sp.csr_matrix
     facilitator_by_country: sp.csc_matrix
     facilitator_by_group: sp.csr_matrix
     facilitator_text: sp.csr_matrix
     cooperation: sp.csr_matrix  # providers x facilitators
-    bilateral_share: float
     # norms of (profile + history) rows, filled once by the matcher: a vector, not a second matrix
     retrieval_norms: np.ndarray | None = None
 
@@ -127,7 +125,6 @@ class HistoryIndex:
         keep = sp.diags(mask.astype(np.float32))
         p = (keep @ self.providers).T.tocsr()
         f = (keep @ self.facilitators).T.tocsr()
-        bilateral = np.asarray(self.facilitators.sum(axis=1)).ravel() == 0
         return HistoryView(
             provider_total=np.asarray(p.sum(axis=1)).ravel(),
             provider_by_sector=(p @ self.sectors).tocsr(),
@@ -137,10 +134,8 @@ class HistoryIndex:
             provider_text=normalize(p @ self.texts).tocsr(),
             facilitator_total=np.asarray(f.sum(axis=1)).ravel(),
             facilitator_by_sector=(f @ self.sectors).tocsr(),
-            facilitator_by_sdg=(f @ self.sdgs).tocsr(),
             facilitator_by_country=(f @ self.beneficiaries).tocsc(),
             facilitator_by_group=(f @ self.groups).tocsr(),
             facilitator_text=normalize(f @ self.texts).tocsr(),
             cooperation=(p @ (keep @ self.facilitators)).tocsr(),
-            bilateral_share=float(bilateral[mask].mean()) if mask.any() else 0.0,
         )

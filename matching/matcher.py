@@ -163,7 +163,6 @@ class Matcher:
         positives = self.provider_ranker_.score(Xp[yp == 1]) if yp.any() else np.array([-np.inf])
         self.abstain_threshold_ = float(np.quantile(positives, self.abstain_quantile))
         self.explainer_ = Explainer(self.index_)
-        self.popular_ = np.argsort(-self.history_.view(None).provider_total, kind="stable")
         return self
 
     def _training_rows(
@@ -387,20 +386,6 @@ class Matcher:
         scores = self.provider_ranker_.score(self._provider_X(view, need, vector, candidates))
         order = np.argsort(-scores, kind="stable")
         return candidates[order], scores[order]
-
-    def facilitator_ranking(self, need: ResolvedNeed, provider_id: str) -> tuple[list[str], np.ndarray]:
-        """Eligible facilitators for a need and a given provider, best first."""
-        index = self.index_
-        view = self.history_.view(need.as_of)
-        vector = self.text_.transform([need.document])
-        facilitators = np.flatnonzero(eligible_facilitators(index, need))
-        if not len(facilitators):
-            return [], np.zeros(0)
-        provider = np.array([index.provider_ids.index(provider_id)])
-        X, _ = self._facilitator_rows(need, vector, view, provider, facilitators)
-        scores = self.facilitator_ranker_.score(X)
-        order = np.argsort(-scores, kind="stable")
-        return [index.facilitator_ids[f] for f in facilitators[order]], scores[order]
 
     def to_json(self, ranking: Ranking) -> dict[str, Any]:
         index = self.index_
