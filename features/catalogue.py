@@ -54,19 +54,20 @@ class Catalogue:
         return organisation_resolver(self.facilitators)
 
     def snapshot(self) -> str:
-        """A short content hash: equal catalogues give equal snapshots."""
+        """A short content hash: equal catalogues give equal snapshots, whatever their order."""
         content = {
-            "countries": [c.model_dump(mode="json") for c in self.countries],
-            "providers": [p.model_dump(mode="json") for p in self.providers],
-            "facilitators": [f.model_dump(mode="json") for f in self.facilitators],
-            "partnerships": [
-                [
-                    r.partnership.model_dump(mode="json"),
-                    sorted(r.provider_ids),
-                    sorted(r.facilitator_ids),
-                ]
-                for r in self.partnerships
-            ],
+            "countries": sorted((c.model_dump(mode="json") for c in self.countries), key=lambda c: c["iso3"]),
+            "providers": sorted((p.model_dump(mode="json") for p in self.providers), key=lambda p: p["id"]),
+            "facilitators": sorted(
+                (f.model_dump(mode="json") for f in self.facilitators), key=lambda f: f["id"]
+            ),
+            "partnerships": sorted(
+                (
+                    [r.partnership.model_dump(mode="json"), sorted(r.provider_ids), sorted(r.facilitator_ids)]
+                    for r in self.partnerships
+                ),
+                key=lambda row: row[0]["id"],
+            ),
         }
         digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
         return f"catalogue-{digest[:16]}"

@@ -149,3 +149,11 @@ def test_bad_csv_row_names_line_and_field(tmp_path: Path, fixtures_copy: Path) -
         "partnerships.csv, line 4, field 'beneficiary_countries.0': 'DOMX' is not a known country"
         in " ".join(output.split())
     )
+
+
+def test_the_stored_catalogue_has_the_snapshot_of_its_files(tmp_path: Path, catalogue) -> None:  # type: ignore[no-untyped-def]
+    from api.catalogue_store import load_catalogue
+
+    database = tmp_path / "sstc.db"
+    assert seed(database)[0] == 0
+    assert load_catalogue(get_engine(f"sqlite:///{database}")).snapshot() == catalogue.snapshot()
