@@ -63,10 +63,12 @@ class Catalogue:
             ),
             "partnerships": sorted(
                 (
-                    [r.partnership.model_dump(mode="json"), sorted(r.provider_ids), sorted(r.facilitator_ids)]
-                    for r in self.partnerships
-                ),
-                key=lambda row: row[0]["id"],
+                    r.partnership.id,
+                    r.partnership.model_dump(mode="json"),
+                    sorted(r.provider_ids),
+                    sorted(r.facilitator_ids),
+                )
+                for r in self.partnerships
             ),
         }
         digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
