@@ -49,6 +49,8 @@ def test_bad_catalogue_values_name_the_field(service: Service) -> None:
                 "field": "sectors.0",
                 "message": "'999' is not a DAC sector code of the taxonomy",
                 "type": "value_error",
+                "loc": ["body", "sectors", "0"],
+                "msg": "'999' is not a DAC sector code of the taxonomy",
             }
         ]
     }
@@ -59,4 +61,6 @@ def test_bad_catalogue_values_name_the_field(service: Service) -> None:
         "field": "regions.0",
         "message": "'Atlantis' is not a UN M49 region name",
         "type": "value_error",
+        "loc": ["body", "regions", "0"],
+        "msg": "'Atlantis' is not a UN M49 region name",
     }
