@@ -117,6 +117,7 @@ async def load_run(
 ) -> dict[str, float]:
     latencies: list[float] = []
     errors = 0
+    kinds: Counter[str] = Counter()
     queue = list(bodies)
     deadline = time.monotonic() + limit_s
 
@@ -129,8 +130,10 @@ async def load_run(
                 response = await client.post("/api/v1/match", json=body)
                 if response.status_code != 200:
                     errors += 1
-            except httpx.HTTPError:
+                    kinds[f"HTTP {response.status_code}"] += 1
+            except httpx.HTTPError as exc:
                 errors += 1
+                kinds[type(exc).__name__] += 1
             latencies.append((time.perf_counter() - start) * 1000)
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -146,6 +149,7 @@ async def load_run(
         "p99": percentile(latencies, 99),
         "errors": errors,
         "requests": len(latencies),
+        "error_kinds": dict(kinds),
     }
 
 
@@ -202,6 +206,7 @@ def main() -> None:
         "--http-requests", type=int, default=3000, help="requests of the HTTP load run (0: skip)"
     )
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument("--http-at", type=int, default=10_000, help="catalogue size of the HTTP run")
     args = parser.parse_args()
     threadpool_limits(1)  # as in a server worker
     results: dict[str, Any] = {}
@@ -258,11 +263,12 @@ def main() -> None:
             results[f"model_mb_{label}"] = (Path(folder) / "bench.skops").stat().st_size / 1e6
         row += [f"{results[f'rss_mb_{label}']:.0f}", f"{results[f'model_mb_{label}']:.0f}"]
         rows.append(row)
-        if size == 10_000 and args.http_requests:
+        if size == args.http_at and args.http_requests:
             http = http_benchmark(catalogue, needs, args.http_requests)
             for name in ("rps", "p50", "p95", "p99"):
                 results[f"http_{name}{'' if name == 'rps' else '_ms'}_10k"] = http[name]
             results["http_errors"], results["http_requests"] = http["errors"], http["requests"]
+            console.print(f"HTTP errors by kind: {http['error_kinds'] or 'none'}", highlight=False)
         console.print(f"{label} done", highlight=False)
     table = Table(title="sstc-match benchmark (this machine, one BLAS thread)")
     columns = ["providers", "fit s", "p50 ms", "p95 ms", f"batch {args.batch} s", "naive p50 ms", "speed-up"]

@@ -116,17 +116,23 @@ class NameResolver:
         self.margin = margin
         self.min_fuzzy_length = min_fuzzy_length
         self._exact: dict[str, set[str]] = {}
+        self._codes: dict[str, set[str]] = {}  # 'AND', 'DE', 'DO': codes that are also stop words
         self._display: dict[str, str] = {}
         for entity_id, entity_names in names.items():
             all_names = [entity_id, *entity_names]
             self._display[entity_id] = next(iter(entity_names), entity_id)
             for name in (v for n in all_names for v in name_variants(n)):
+                if name.isalpha() and name.isupper() and len(name) <= 3:
+                    self._codes.setdefault(name, set()).add(entity_id)
                 key = name_key(name)
                 if key:
                     self._exact.setdefault(key, set()).add(entity_id)
         self._fuzzy_keys = [k for k in self._exact if len(k) >= min_fuzzy_length]
 
     def resolve(self, query: str) -> Resolution:
+        coded = self._codes.get(query.strip().upper(), set())
+        if len(coded) == 1:
+            return Resolution(query, next(iter(coded)), 1.0)
         key = name_key(query)
         exact = self._exact.get(key, set())
         if len(exact) == 1:

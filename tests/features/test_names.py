@@ -80,3 +80,11 @@ def test_an_unknown_organisation_is_not_found(catalogue: Catalogue) -> None:
     resolver = organisation_resolver(catalogue.facilitators)
     resolution = resolver.resolve_organisation("Ministry of Magic")
     assert resolution.id is None
+
+
+@pytest.mark.parametrize(
+    ("code", "iso3"),
+    [("AND", "AND"), ("and", "AND"), ("DE", "DEU"), ("DO", "DOM"), ("ET", "ETH"), ("LA", "LAO")],
+)
+def test_codes_that_are_also_stop_words_resolve(countries: NameResolver, code: str, iso3: str) -> None:
+    assert countries.resolve(code).id == iso3
