@@ -279,7 +279,8 @@ def main() -> None:
     console.print(table)
     if "http_rps_10k" in results:
         console.print(
-            f"HTTP at {args.http_at // 1000}k (2 workers, concurrency 16, {results['http_requests']} requests): "
+            f"HTTP at {args.http_at // 1000}k (2 workers, concurrency 16, "
+            f"{results['http_requests']} requests): "
             f"{results['http_rps_10k']:.0f} req/s, p50 {results['http_p50_ms_10k']:.1f} ms, "
             f"p95 {results['http_p95_ms_10k']:.1f} ms, p99 {results['http_p99_ms_10k']:.1f} ms, "
             f"errors {results['http_errors']}",
