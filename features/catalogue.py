@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -79,7 +80,7 @@ def country_resolver(countries: list[CountryBase]) -> NameResolver:
     return NameResolver({c.iso3: [c.name, c.iso2, c.official_name, *c.aliases] for c in countries})
 
 
-def organisation_resolver(orgs: list[ProviderBase] | list[FacilitatorBase]) -> NameResolver:
+def organisation_resolver(orgs: Sequence[ProviderBase | FacilitatorBase]) -> NameResolver:
     return NameResolver({o.id: [o.name, *([o.acronym] if o.acronym else []), *o.aliases] for o in orgs})
 
 

@@ -24,6 +24,7 @@ from api.needs_store import (
 from api.pages.charts import waterfall
 from api.pages.session import CSRF, User, allow, csrf_token, sign_in
 from api.security import find_key
+from features.catalogue_search import search
 from features.errors import SSTCError
 from features.taxonomy import default_taxonomy
 from models import (
@@ -43,6 +44,7 @@ from models import (
     Role,
     Suggestion,
 )
+from models.catalogue import FacilitatorBase, ProviderBase
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -294,15 +296,13 @@ def catalogue_page(
     sector: str = "",
     region: str = "",
 ) -> HTMLResponse:
-    from api.routes.catalogue import _filtered
-    from models.catalogue import FacilitatorBase, ProviderBase
-
     table, base = (Facilitator, FacilitatorBase) if kind == "facilitators" else (Provider, ProviderBase)
     rows = [
         base.model_validate(r.model_dump(warnings=False))
         for r in session.exec(select(table).order_by(col(table.id)))
     ]
-    found, count = _filtered(rows, q or None, sdg, sector or None, region or None, 100, 0)
+    matches = search(rows, q or None, sdg, sector or None, region or None)
+    found, count = matches[:100], len(matches)
     return render(
         request,
         "catalogue.html",

@@ -6,38 +6,12 @@ from fastapi import APIRouter, HTTPException, Query, status
 from sqlmodel import SQLModel, col, select
 
 from api.deps import CurrentKey, SessionDep
-from features.catalogue import organisation_resolver
+from features.catalogue_search import search
 from models import Country, Facilitator, Provider
 from models.catalogue import CountryBase, FacilitatorBase, ProviderBase
 from models.schemas import Page
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
-
-
-def _filtered(
-    rows: list[Any],
-    q: str | None,
-    sdg: int | None,
-    sector: str | None,
-    region: str | None,
-    limit: int,
-    offset: int,
-) -> tuple[list[Any], int]:
-    if sdg is not None:
-        rows = [r for r in rows if sdg in r.sdgs]
-    if sector is not None:
-        rows = [r for r in rows if sector in r.sectors]
-    if region is not None:
-        rows = [r for r in rows if region in r.regions]
-    if q:
-        bases = [r for r in rows]
-        resolver = organisation_resolver(bases)
-        found = resolver.resolve_organisation(q)
-        ranked = [c.id for c in resolver.closest(q, limit=20) if c.score >= 0.5]
-        ids = ([found.id] if found.id else []) + [i for i in ranked if i != found.id]
-        by_id = {r.id: r for r in rows}
-        rows = [by_id[i] for i in ids]
-    return rows[offset : offset + limit], len(rows)
 
 
 def _get(session: SessionDep, table: type[SQLModel], key: str, what: str) -> Any:
@@ -83,8 +57,8 @@ def list_providers(
         ProviderBase.model_validate(r.model_dump(warnings=False))
         for r in session.exec(select(Provider).order_by(col(Provider.id)))
     ]
-    data, count = _filtered(rows, q, sdg, sector, region, limit, offset)
-    return Page(data=data, count=count)
+    found = search(rows, q, sdg, sector, region)
+    return Page(data=found[offset : offset + limit], count=len(found))
 
 
 @router.get("/providers/{provider_id}", operation_id="read_provider", summary="Read a provider")
@@ -111,8 +85,8 @@ def list_facilitators(
         FacilitatorBase.model_validate(r.model_dump(warnings=False))
         for r in session.exec(select(Facilitator).order_by(col(Facilitator.id)))
     ]
-    data, count = _filtered(rows, q, sdg, sector, region, limit, offset)
-    return Page(data=data, count=count)
+    found = search(rows, q, sdg, sector, region)
+    return Page(data=found[offset : offset + limit], count=len(found))
 
 
 @router.get("/facilitators/{facilitator_id}", operation_id="read_facilitator", summary="Read a facilitator")
