@@ -1,8 +1,8 @@
 """The catalogue as arrays: what retrieval, pair features and eligibility rules read.
 
 Built once per fitted model from a `Catalogue`; providers and facilitators become rows of
-sparse multi-hot matrices (`sector=112`, `language=pt` … via DictVectorizer) and of TF-IDF text
-matrices, so that scoring a need against every candidate is a few matrix products.
+sparse multi-hot matrices (`sector=112`, `language=pt` … via DictVectorizer) and columns of TF-IDF
+posting lists, so that scoring a need against every candidate is a few sparse products.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from sklearn.feature_extraction import DictVectorizer
 from features.catalogue import Catalogue
 from features.catalogue_files import M49_REGIONS
 from features.geography import INCOME_RANK, CountryFacts
+from features.postings import postings
 from features.text_vectoriser import TextVectorizer
 from models.catalogue import FacilitatorBase, ProviderBase
 from models.vocab import ProviderKind
@@ -48,20 +49,21 @@ class CatalogueIndex:
     group_index: dict[str, int]
     sector_index: dict[str, int]
     tags: DictVectorizer
-    # providers
-    provider_ids: list[str]
-    provider_names: list[str]
+    language_columns: np.ndarray  # tag columns `language=…`
+    # providers; ids, names and codes are string arrays, which save as one block each
+    provider_ids: np.ndarray
+    provider_names: np.ndarray
     provider_country: np.ndarray  # row in countries
-    provider_country_code: list[str]
+    provider_country_code: np.ndarray
     provider_parent: np.ndarray  # row of the country profile, itself for a country profile
     provider_is_institution: np.ndarray
     provider_tags: sp.csr_matrix
-    provider_text: sp.csr_matrix
+    provider_postings: sp.csr_matrix  # text terms × providers
     # facilitators
-    facilitator_ids: list[str]
-    facilitator_names: list[str]
+    facilitator_ids: np.ndarray
+    facilitator_names: np.ndarray
     facilitator_tags: sp.csr_matrix
-    facilitator_text: sp.csr_matrix
+    facilitator_postings: sp.csr_matrix  # text terms × facilitators
     facilitator_regions: list[set[str]]
     facilitator_countries: list[set[str]]
     facilitator_income: list[set[int]]
@@ -89,18 +91,21 @@ class CatalogueIndex:
             group_index={g: i for i, g in enumerate(sorted(M49_REGIONS))},
             sector_index={s: i for i, s in enumerate(sector_codes)},
             tags=tags,
-            provider_ids=[p.id for p in providers],
-            provider_names=[p.name for p in providers],
+            language_columns=np.array(
+                [c for name, c in tags.vocabulary_.items() if name.startswith("language=")], dtype=np.int64
+            ),
+            provider_ids=_strings([p.id for p in providers]),
+            provider_names=_strings([p.name for p in providers]),
             provider_country=np.array([countries.index[p.country] for p in providers], dtype=np.int64),
-            provider_country_code=[p.country for p in providers],
+            provider_country_code=_strings([p.country for p in providers]),
             provider_parent=np.array(parent, dtype=np.int64),
             provider_is_institution=np.array([p.kind != ProviderKind.country for p in providers]),
             provider_tags=tags.transform([_org_tags(p) for p in providers]).tocsr(),
-            provider_text=text.transform([profile_text(p) for p in providers]),
-            facilitator_ids=[f.id for f in facilitators],
-            facilitator_names=[f.name for f in facilitators],
+            provider_postings=postings(text.transform([profile_text(p) for p in providers])),
+            facilitator_ids=_strings([f.id for f in facilitators]),
+            facilitator_names=_strings([f.name for f in facilitators]),
             facilitator_tags=tags.transform([_org_tags(f) for f in facilitators]).tocsr(),
-            facilitator_text=text.transform([profile_text(f) for f in facilitators]),
+            facilitator_postings=postings(text.transform([profile_text(f) for f in facilitators])),
             facilitator_regions=[set(f.regions) for f in facilitators],
             facilitator_countries=[set(f.countries) for f in facilitators],
             facilitator_income=[{INCOME_RANK[g] for g in f.income_groups} for f in facilitators],
@@ -125,3 +130,7 @@ class CatalogueIndex:
 
 def _org_tags(org: ProviderBase | FacilitatorBase) -> dict[str, list[str]]:
     return tag_dict(org.sdgs, org.sectors, [str(m) for m in org.modalities], org.languages, org.regions)
+
+
+def _strings(values: list[str]) -> np.ndarray:
+    return np.array(values, dtype=str) if values else np.zeros(0, dtype="<U1")

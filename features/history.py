@@ -14,6 +14,7 @@ from sklearn.preprocessing import normalize
 
 from features.catalogue_files import PartnershipRecord
 from features.geography import CountryFacts
+from features.postings import postings
 
 
 def _incidence(rows: list[list[int]], n_cols: int) -> sp.csr_matrix:
@@ -35,12 +36,12 @@ class HistoryView:
     provider_by_sdg: sp.csr_matrix
     provider_by_country: sp.csc_matrix
     provider_by_group: sp.csr_matrix
-    provider_text: sp.csr_matrix
+    provider_postings: sp.csr_matrix  # text terms × providers: their past partnerships' texts
     facilitator_total: np.ndarray
     facilitator_by_sector: sp.csr_matrix
     facilitator_by_country: sp.csc_matrix
     facilitator_by_group: sp.csr_matrix
-    facilitator_text: sp.csr_matrix
+    facilitator_postings: sp.csr_matrix
     cooperation: sp.csr_matrix  # providers x facilitators
     # norms of (profile + history) rows, filled once by the matcher: a vector, not a second matrix
     retrieval_norms: np.ndarray | None = None
@@ -131,11 +132,11 @@ class HistoryIndex:
             provider_by_sdg=(p @ self.sdgs).tocsr(),
             provider_by_country=(p @ self.beneficiaries).tocsc(),
             provider_by_group=(p @ self.groups).tocsr(),
-            provider_text=normalize(p @ self.texts).tocsr(),
+            provider_postings=postings(normalize(p @ self.texts)),
             facilitator_total=np.asarray(f.sum(axis=1)).ravel(),
             facilitator_by_sector=(f @ self.sectors).tocsr(),
             facilitator_by_country=(f @ self.beneficiaries).tocsc(),
             facilitator_by_group=(f @ self.groups).tocsr(),
-            facilitator_text=normalize(f @ self.texts).tocsr(),
+            facilitator_postings=postings(normalize(f @ self.texts)),
             cooperation=(p @ (keep @ self.facilitators)).tocsr(),
         )

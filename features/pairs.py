@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from features.catalogue_index import CatalogueIndex
 from features.history import HistoryView
 from features.needs import ResolvedNeed
+from features.postings import cosines
 
 PROVIDER_FEATURES: tuple[tuple[str, str], ...] = (
     ("text_similarity", "text"),
@@ -62,33 +63,31 @@ def need_columns(index: CatalogueIndex, need: ResolvedNeed) -> dict[str, np.ndar
     }
 
 
-def _overlap(tags: sp.csr_matrix, columns: np.ndarray) -> np.ndarray:
+def _overlap(tags: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Share of the need's tag columns that each (dense) tag row has."""
     if len(columns) == 0:
-        return np.zeros(tags.shape[0])
-    return np.asarray(tags[:, columns].sum(axis=1)).ravel() / len(columns)
+        return np.zeros(len(tags))
+    return tags[:, columns].sum(axis=1) / len(columns)
 
 
-def _similarity(matrix: sp.csr_matrix, vector: sp.csr_matrix) -> np.ndarray:
-    """Cosines of L2-normalised rows with the need: a sparse-matrix × dense-vector product."""
-    return np.asarray(matrix @ vector.toarray().ravel()).ravel()
-
-
-def _count(matrix: sp.spmatrix, columns: np.ndarray) -> np.ndarray:
+def _count(matrix: sp.spmatrix, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Sum of `columns` in each of `rows`: one sparse row slice, then dense arithmetic."""
     if len(columns) == 0:
-        return np.zeros(matrix.shape[0])
-    return np.asarray(matrix[:, columns].sum(axis=1)).ravel()
+        return np.zeros(len(rows))
+    return matrix[rows].toarray()[:, columns].sum(axis=1)
 
 
 def provider_features(
     index: CatalogueIndex,
     view: HistoryView,
     need: ResolvedNeed,
-    need_vector: sp.csr_matrix,
     candidates: np.ndarray,
+    similarity: np.ndarray,
 ) -> np.ndarray:
+    """`similarity` holds each candidate's cosines with the need: (profile, past partnerships)."""
     facts = index.countries
     columns = need_columns(index, need)
-    tags = index.provider_tags[candidates]
+    tags = index.provider_tags[candidates].toarray()
     need_row = facts.index[need.country]
     country_rows = index.provider_country[candidates]
     need_groups = facts.groups[need_row]
@@ -104,8 +103,7 @@ def provider_features(
     sdg_cols = np.array([s - 1 for s in need.all_sdgs()], dtype=np.int64)
 
     out = np.zeros((len(candidates), len(PROVIDER_FEATURES)))
-    out[:, 0] = _similarity(index.provider_text[candidates], need_vector)
-    out[:, 1] = _similarity(view.provider_text[candidates], need_vector)
+    out[:, 0:2] = similarity
     out[:, 2] = _overlap(tags, columns["sector"])
     out[:, 3] = _overlap(tags, columns["sdg"])
     out[:, 4] = _overlap(tags, columns["modality"])
@@ -113,14 +111,14 @@ def provider_features(
     out[:, 6] = np.log1p(distance / 1000.0)
     out[:, 7] = [bool(g) and bool(need_groups) and g[0] == need_groups[0] for g in region_of]
     out[:, 8] = [len(g) > 1 and len(need_groups) > 1 and g[1] == need_groups[1] for g in region_of]
-    out[:, 9] = _count(tags, index.columns([f"region={g}" for g in need_groups])) > 0
+    out[:, 9] = _overlap(tags, index.columns([f"region={g}" for g in need_groups])) > 0
     out[:, 10] = [bool(need_languages & set(facts.languages[r])) for r in country_rows]
     out[:, 11] = (facts.flags[country_rows] & facts.flags[need_row]).sum(axis=1)
     out[:, 12] = np.where((income < 0) | (need_income < 0), 0, income - need_income)
     out[:, 13] = np.log1p(view.provider_total[candidates])
-    out[:, 14] = np.log1p(_count(view.provider_by_sector[candidates], sector_cols))
-    out[:, 15] = np.log1p(_count(view.provider_by_sdg[candidates], sdg_cols))
-    out[:, 16] = np.log1p(_count(view.provider_by_group[candidates], np.array(sub_region, dtype=np.int64)))
+    out[:, 14] = np.log1p(_count(view.provider_by_sector, candidates, sector_cols))
+    out[:, 15] = np.log1p(_count(view.provider_by_sdg, candidates, sdg_cols))
+    out[:, 16] = np.log1p(_count(view.provider_by_group, candidates, np.array(sub_region, dtype=np.int64)))
     out[:, 17] = np.log1p(view.provider_by_country[:, need_row].toarray().ravel()[candidates])
     return out
 
@@ -135,15 +133,15 @@ def facilitator_features(
     """Need–facilitator columns; the provider–facilitator columns are left at 0 (see below)."""
     facts = index.countries
     columns = need_columns(index, need)
-    tags = index.facilitator_tags[facilitators]
+    tags = index.facilitator_tags[facilitators].toarray()
     need_row = facts.index[need.country]
     need_groups = facts.groups[need_row]
     sector_cols = np.array([index.sector_index[s] for s in need.all_sectors()], dtype=np.int64)
     group_cols = np.array([index.group_index[g] for g in need_groups[1:2]], dtype=np.int64)
 
     out = np.zeros((len(facilitators), len(FACILITATOR_FEATURES)))
-    out[:, 0] = _similarity(index.facilitator_text[facilitators], need_vector)
-    out[:, 1] = _similarity(view.facilitator_text[facilitators], need_vector)
+    out[:, 0] = cosines(index.facilitator_postings, need_vector)[facilitators]
+    out[:, 1] = cosines(view.facilitator_postings, need_vector)[facilitators]
     out[:, 2] = _overlap(tags, columns["sector"])
     out[:, 3] = _overlap(tags, columns["sdg"])
     out[:, 4] = _overlap(tags, columns["modality"])
@@ -151,8 +149,8 @@ def facilitator_features(
     out[:, 6] = [bool(index.facilitator_regions[f] & set(need_groups)) for f in facilitators]
     out[:, 7] = np.log1p(view.facilitator_total[facilitators])
     out[:, 8] = np.log1p(view.facilitator_by_country[:, need_row].toarray().ravel()[facilitators])
-    out[:, 9] = np.log1p(_count(view.facilitator_by_sector[facilitators], sector_cols))
-    out[:, 10] = np.log1p(_count(view.facilitator_by_group[facilitators], group_cols))
+    out[:, 9] = np.log1p(_count(view.facilitator_by_sector, facilitators, sector_cols))
+    out[:, 10] = np.log1p(_count(view.facilitator_by_group, facilitators, group_cols))
     return out
 
 
@@ -162,7 +160,7 @@ def cooperation_features(
     """Provider–facilitator columns for every (provider, facilitator) pair: (P, F, 2)."""
     country_profiles = index.provider_parent[providers]
     cooperation = view.cooperation[country_profiles][:, facilitators].toarray()
-    language_columns = [c for name, c in index.tags.vocabulary_.items() if name.startswith("language=")]
+    language_columns = index.language_columns
     p_lang = index.provider_tags[providers][:, language_columns]
     f_lang = index.facilitator_tags[facilitators][:, language_columns]
     shared = (p_lang @ f_lang.T).toarray() > 0

@@ -1,8 +1,11 @@
-"""TF-IDF over words and character n-grams, plus taxonomy tags found in the text.
+"""TF-IDF over hashed words and character n-grams, plus taxonomy tags found in the text.
 
 Accents are folded and stop words of English, French, Spanish and Portuguese dropped; the tags
 (`sdg=2`, `sector=112`) put "alimentation scolaire", "alimentación escolar" and "school feeding"
 on the same columns, so needs and profiles in different languages still meet.
+
+Words and n-grams are hashed rather than kept in a vocabulary: a fitted vectoriser is then three
+IDF arrays whatever the catalogue's size, and it saves, loads and transforms in constant time.
 """
 
 from __future__ import annotations
@@ -13,16 +16,16 @@ from collections.abc import Iterable
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 from stop_words import get_stop_words
 
-from features.taxonomy import Taxonomy, default_taxonomy
+from features.taxonomy import Field, Taxonomy, default_taxonomy
 from features.text import fold
 
 LANGUAGES = ("en", "fr", "es", "pt")
-
+TAG_FIELDS: tuple[Field, ...] = ("sdg", "sector", "modality")
 
 WORD_PATTERN = r"(?u)\b[a-z][a-z0-9]+\b"
 
@@ -33,80 +36,83 @@ def stop_words() -> list[str]:
     return sorted({token for w in words for token in re.findall(WORD_PATTERN, w)})
 
 
-def tag_document(taxonomy: Taxonomy, text: str) -> str:
+def text_tags(taxonomy: Taxonomy, text: str) -> list[str]:
     tags = taxonomy.tag(text)
-    return " ".join(f"{name}={code}" for name in ("sdg", "sector", "modality") for code in tags.codes(name))
+    return [f"{name}={code}" for name in TAG_FIELDS for code in tags.codes(name)]
+
+
+def fitted_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Smoothed IDF of each column (scikit-learn's); columns never seen weigh 0, as they would
+    outside a vocabulary, so an unknown word in a need cannot dilute the words it shares."""
+    idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_
+    seen = np.bincount(counts.indices, minlength=counts.shape[1]) > 0
+    return np.where(seen, idf, 0.0).astype(np.float32)
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF times IDF, rows L2-normalised: what `TfidfTransformer(sublinear_tf=True)`
+    computes, without its per-call validation (a need is vectorised on every request)."""
+    out = counts.astype(np.float32)
+    out.data = (np.log(out.data) + 1.0) * idf[out.indices]
+    out.eliminate_zeros()
+    return normalize(out, copy=False)
 
 
 class TextVectorizer(TransformerMixin, BaseEstimator):
-    """Sparse, L2-normalised vectors of texts in EN/FR/ES/PT."""
+    """Sparse, L2-normalised vectors of texts in EN/FR/ES/PT: words, character n-grams and tags."""
 
     def __init__(
         self,
         word_weight: float = 1.0,
-        char_weight: float = 0.6,
+        char_weight: float = 2.0,
         tag_weight: float = 0.8,
-        min_df: int = 1,
-        max_features: int | None = 200_000,
+        char_ngrams: tuple[int, int] = (4, 4),
+        n_features: int = 2**20,
     ) -> None:
         self.word_weight = word_weight
         self.char_weight = char_weight
         self.tag_weight = tag_weight
-        self.min_df = min_df
-        self.max_features = max_features
+        self.char_ngrams = char_ngrams
+        self.n_features = n_features
 
     def fit(self, texts: Iterable[str], y: object = None) -> TextVectorizer:
         texts = list(texts)
         folded = [fold(t) for t in texts]
-        self.words_ = TfidfVectorizer(
-            stop_words=stop_words(),
-            token_pattern=WORD_PATTERN,
-            ngram_range=(1, 2),
-            min_df=self.min_df,
-            max_features=self.max_features,
-            sublinear_tf=True,
-            dtype=np.float32,
-        ).fit(folded)
-        self.chars_ = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(3, 5),
-            min_df=self.min_df,
-            max_features=self.max_features,
-            sublinear_tf=True,
-            dtype=np.float32,
-        ).fit(folded)
-        self.tags_ = TfidfVectorizer(
-            token_pattern=r"\S+", lowercase=False, sublinear_tf=True, dtype=np.float32
-        ).fit([*self._tag_documents(texts), " ".join(self._all_tags())])
+        hashing = {"n_features": self.n_features, "alternate_sign": False, "norm": None, "dtype": np.float32}
+        self.words_ = HashingVectorizer(
+            stop_words=stop_words(), token_pattern=WORD_PATTERN, ngram_range=(1, 2), **hashing
+        )
+        self.chars_ = HashingVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams), **hashing)
+        taxonomy = default_taxonomy()
+        self.tag_columns_ = {
+            tag: i
+            for i, tag in enumerate(f"{name}={code}" for name in TAG_FIELDS for code in taxonomy.codes(name))
+        }
+        self.word_idf_ = fitted_idf(self.words_.transform(folded))
+        self.char_idf_ = fitted_idf(self.chars_.transform(folded))
+        self.tag_idf_ = fitted_idf(self._tag_counts(texts))
         return self
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
-        check_is_fitted(self, "tags_")
+        check_is_fitted(self, "tag_idf_")
         texts = list(texts)
         folded = [fold(t) for t in texts]
         blocks = [
-            self.word_weight * normalize(self.words_.transform(folded)),
-            self.char_weight * normalize(self.chars_.transform(folded)),
-            self.tag_weight * normalize(self.tags_.transform(self._tag_documents(texts))),
+            self.word_weight * tfidf(self.words_.transform(folded), self.word_idf_),
+            self.char_weight * tfidf(self.chars_.transform(folded), self.char_idf_),
+            self.tag_weight * tfidf(self._tag_counts(texts), self.tag_idf_),
         ]
-        return normalize(sp.hstack(blocks, format="csr", dtype=np.float32))
+        return normalize(sp.hstack(blocks, format="csr", dtype=np.float32), copy=False)
 
-    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        check_is_fitted(self, "tags_")
-        return np.concatenate(
-            [
-                "word=" + self.words_.get_feature_names_out().astype(object),
-                "char=" + self.chars_.get_feature_names_out().astype(object),
-                self.tags_.get_feature_names_out().astype(object),
-            ]
-        )
+    def tag_names(self) -> list[str]:
+        """Names of the tag columns, the last block of every vector."""
+        check_is_fitted(self, "tag_idf_")
+        return list(self.tag_columns_)
 
-    @staticmethod
-    def _tag_documents(texts: list[str]) -> list[str]:
+    def _tag_counts(self, texts: list[str]) -> sp.csr_matrix:
         taxonomy = default_taxonomy()
-        return [tag_document(taxonomy, t) for t in texts]
-
-    @staticmethod
-    def _all_tags() -> list[str]:
-        taxonomy = default_taxonomy()
-        return [f"{name}={code}" for name in ("sdg", "sector", "modality") for code in taxonomy.codes(name)]
+        rows = [[self.tag_columns_[t] for t in text_tags(taxonomy, text)] for text in texts]
+        indptr = np.cumsum([0, *(len(r) for r in rows)])
+        indices = np.array([c for r in rows for c in r], dtype=np.int32)
+        data = np.ones(len(indices), dtype=np.float32)
+        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(self.tag_columns_)))

@@ -26,23 +26,19 @@ from features.pairs import (
     facilitator_features,
     provider_features,
 )
+from features.postings import cosines, squared_norms
 from features.taxonomy import default_taxonomy
 from features.text_vectoriser import TextVectorizer
 from matching.diversity import diversify
 from matching.explanations import Explainer
 from matching.rankers import RANKERS, AdditiveRanker
 from matching.retrieval import retrieve
+from matching.triad_scores import COOPERATION_COLUMNS, FACILITATOR_NAMES, TriadScores, pair_rows
 from matching.triads import eligible_facilitators, eligible_providers
 from models.needs import NeedCreate
 
 PROVIDER_NAMES = [name for name, _ in PROVIDER_FEATURES]
-FACILITATOR_NAMES = [name for name, _ in FACILITATOR_FEATURES]
-COOPERATION_COLUMNS = [FACILITATOR_NAMES.index(n) for n in ("provider_cooperation", "provider_language")]
 ABSTAIN_MESSAGE = "no strong match — refer to the help desk"
-
-
-def _row_squares(matrix: sp.csr_matrix) -> np.ndarray:
-    return np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel()
 
 
 def _reference(names: list[str]) -> np.ndarray:
@@ -182,7 +178,7 @@ class Matcher:
                 continue
             view = self.history_.view(need.as_of, exclude=position if need.as_of is None else None)
             vector = self.text_.transform([need.document])
-            candidates = self._candidates(need, vector, view)
+            candidates, similarity = self._candidates(need, vector, view)
             candidates = np.unique(np.concatenate([candidates, true_rows]))
             true_countries = {index.provider_country[r] for r in true_rows}
             label = np.isin(candidates, true_rows) | (
@@ -191,27 +187,27 @@ class Matcher:
             )
             ambiguous = ~label & np.isin(index.provider_country[candidates], list(true_countries))
             keep = candidates[~ambiguous]
-            Xp.append(self._provider_X(view, need, vector, keep))
+            Xp.append(self._provider_X(view, need, keep, similarity))
             yp.append(label[~ambiguous].astype(int))
             true_f = [facilitator_row[f] for f in record.facilitator_ids if f in facilitator_row]
             if true_f:
                 facilitators = np.flatnonzero(eligible_facilitators(index, need))
                 facilitators = np.unique(np.concatenate([facilitators, true_f]))
-                Xf.append(
-                    self._facilitator_rows(need, vector, view, np.array(true_rows[:1]), facilitators)[0]
-                )
+                first = np.array(true_rows[:1])
+                Xf.append(pair_rows(*self._facilitator_rows(need, vector, view, first, facilitators)))
                 yf.append(np.isin(facilitators, true_f).astype(int))
         for review in reviews:
             if review.provider_id not in provider_row:
                 continue
             view = self.history_.view(review.need.as_of)
             vector = self.text_.transform([review.need.document])
+            _, similarity = self._candidates(review.need, vector, view)
             p = np.array([provider_row[review.provider_id]])
-            Xp.append(self._provider_X(view, review.need, vector, p))
+            Xp.append(self._provider_X(view, review.need, p, similarity))
             yp.append(np.array([review.label]))
             if review.facilitator_id in facilitator_row:
                 f = np.array([facilitator_row[review.facilitator_id]])
-                Xf.append(self._facilitator_rows(review.need, vector, view, p, f)[0])
+                Xf.append(pair_rows(*self._facilitator_rows(review.need, vector, view, p, f)))
                 yf.append(np.array([review.label]))
         empty_p, empty_f = np.zeros((0, len(PROVIDER_NAMES))), np.zeros((0, len(FACILITATOR_NAMES)))
         return (
@@ -231,17 +227,30 @@ class Matcher:
             self._countries_resolver = NameResolver(self.country_names_)
         return self._countries_resolver
 
-    def _candidates(self, need: ResolvedNeed, vector: sp.csr_matrix, view: HistoryView) -> np.ndarray:
+    def _candidates(
+        self, need: ResolvedNeed, vector: sp.csr_matrix, view: HistoryView
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The retrieved provider rows, and every provider's (profile, history) cosines with the need.
+
+        Retrieval ranks by the cosine with profile + history texts together, |a + b| being
+        sqrt(|a|² + |b|² + 2 a·b) per provider, computed once per history view.
+        """
         allowed = eligible_providers(self.index_, need, self.southern_)
-        profile, history = self.index_.provider_text, view.provider_text
-        if view.retrieval_norms is None:  # |a + b| per row, from |a|² + |b|² + 2 a·b, once per view
-            cross = np.asarray(profile.multiply(history).sum(axis=1)).ravel()
-            squares = _row_squares(profile) + _row_squares(history) + 2 * cross
+        profile, history = self.index_.provider_postings, view.provider_postings
+        if view.retrieval_norms is None:
+            cross = np.asarray(profile.multiply(history).sum(axis=0)).ravel()
+            squares = squared_norms(profile) + squared_norms(history) + 2 * cross
             view.retrieval_norms = np.sqrt(np.maximum(squares, 1e-12))
-        query = vector.toarray().ravel()
-        scores = (profile @ query + history @ query) / view.retrieval_norms
+        similarity = np.column_stack([cosines(profile, vector), cosines(history, vector)])
+        scores = similarity.sum(axis=1) / view.retrieval_norms
         fallback = np.argsort(-view.provider_total, kind="stable")
-        return retrieve(np.asarray(scores).ravel(), self.retrieve_k, allowed, fallback)
+        return retrieve(scores, self.retrieve_k, allowed, fallback), similarity
+
+    def _provider_X(
+        self, view: HistoryView, need: ResolvedNeed, candidates: np.ndarray, similarity: np.ndarray
+    ) -> np.ndarray:
+        X = provider_features(self.index_, view, need, candidates, similarity[candidates])
+        return self._ablated(X, PROVIDER_FEATURES)
 
     def _facilitator_rows(
         self,
@@ -250,19 +259,14 @@ class Matcher:
         view: HistoryView,
         providers: np.ndarray,
         facilitators: np.ndarray,
-    ) -> tuple[np.ndarray, int]:
-        """Feature rows for every (provider, facilitator) pair, provider-major: (P*F, d)."""
-        base = facilitator_features(self.index_, view, need, vector, facilitators)
-        cooperation = cooperation_features(self.index_, view, providers, facilitators)
-        rows = np.repeat(base[None, :, :], len(providers), axis=0)
-        rows[:, :, COOPERATION_COLUMNS] = cooperation
-        return self._ablated(rows.reshape(-1, base.shape[1]), FACILITATOR_FEATURES), len(facilitators)
-
-    def _provider_X(
-        self, view: HistoryView, need: ResolvedNeed, vector: sp.csr_matrix, candidates: np.ndarray
-    ) -> np.ndarray:
-        X = provider_features(self.index_, view, need, vector, candidates)
-        return self._ablated(X, PROVIDER_FEATURES)
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Need–facilitator rows (F, d), and the provider–facilitator columns of every pair (P, F, 2)."""
+        base = self._ablated(facilitator_features(self.index_, view, need, vector, facilitators),
+                             FACILITATOR_FEATURES)  # fmt: skip
+        pairs = cooperation_features(self.index_, view, providers, facilitators)
+        if "cooperation" in self.ablate:
+            pairs[:] = [REFERENCE.get(FACILITATOR_NAMES[c], 0.0) for c in COOPERATION_COLUMNS]
+        return base, pairs
 
     def _ablated(self, X: np.ndarray, features: tuple[tuple[str, str], ...]) -> np.ndarray:
         """Hold the ablated feature groups at their reference value (they then contribute 0)."""
@@ -277,8 +281,8 @@ class Matcher:
         index = self.index_
         view = self.history_.view(need.as_of)
         vector = self.text_.transform([need.document])
-        candidates = self._candidates(need, vector, view)
-        Xp = self._provider_X(view, need, vector, candidates)
+        candidates, similarity = self._candidates(need, vector, view)
+        Xp = self._provider_X(view, need, candidates, similarity)
         p_prior, p_contrib = self.provider_ranker_.contributions(Xp)
         p_values = self.provider_ranker_.values(Xp)
         p_scores = p_prior + p_contrib.sum(axis=1)
@@ -296,37 +300,29 @@ class Matcher:
         top = slice(0, min(self.triad_providers, len(candidates)))
         providers = candidates[top]
         facilitators = np.flatnonzero(eligible_facilitators(index, need))
-        if len(facilitators):
-            Xf, n_f = self._facilitator_rows(need, vector, view, providers, facilitators)
-            f_prior, f_contrib = self.facilitator_ranker_.contributions(Xf)
-            f_values = self.facilitator_ranker_.values(Xf)
-            triad_scores = (
-                p_scores[top][:, None] + (f_prior + f_contrib.sum(axis=1)).reshape(-1, n_f)
-            ).ravel()
-            triad_provider = np.repeat(np.arange(len(providers)), n_f)
+        triads = TriadScores(self.facilitator_ranker_, p_scores[top], *self._facilitator_rows(
+            need, vector, view, providers, facilitators))  # fmt: skip
+        n_f = len(facilitators)
+        if n_f:
             # a provider can fill at most k places, always with its best remaining triads: keeping
             # each provider's top k leaves the diversified list unchanged and its input small
             per_provider = min(k, n_f)
-            top_each = np.argpartition(-triad_scores.reshape(-1, n_f), per_provider - 1, axis=1)[
-                :, :per_provider
-            ]
+            top_each = np.argpartition(-triads.scores, per_provider - 1, axis=1)[:, :per_provider]
             shortlist = (np.arange(len(providers))[:, None] * n_f + top_each).ravel()
+            triad_scores = triads.scores.ravel()
         else:
-            f_prior, n_f = 0.0, 0
-            triad_scores = p_scores[top].copy()
-            triad_provider = np.arange(len(providers))
-            shortlist = triad_provider
+            shortlist = np.arange(len(providers))
+            triad_scores = p_scores[top]
         picked, penalties = diversify(
             triad_scores[shortlist],
-            providers[triad_provider[shortlist]],
+            providers[shortlist // max(n_f, 1)],
             k,
             self.diversity,
             self.max_per_provider,
         )
         chosen = shortlist[picked]
         for rank, (item, penalty) in enumerate(zip(chosen, penalties, strict=True), start=1):
-            p = int(triad_provider[item])
-            f = int(facilitators[item % n_f]) if n_f else None
+            p = int(item // max(n_f, 1))
             records = self.explainer_.provider_records(
                 view,
                 need,
@@ -336,17 +332,20 @@ class Matcher:
                 p_contrib[p],
             )
             prior = p_prior
-            if f is not None:
+            f = None
+            if n_f:
+                f = int(facilitators[item % n_f])
+                f_values, f_contrib = triads.explain(p, int(item % n_f))
                 records += self.explainer_.facilitator_records(
                     view,
                     need,
                     int(providers[p]),
                     f,
                     self.facilitator_ranker_.output_names(),
-                    f_values[item],
-                    f_contrib[item],
+                    f_values,
+                    f_contrib,
                 )
-                prior += f_prior
+                prior += triads.prior
             if penalty:
                 records.append(self.explainer_.penalty_record(penalty))
             score = float(triad_scores[item] + penalty)
@@ -382,8 +381,8 @@ class Matcher:
     def _provider_ranking(self, need: ResolvedNeed) -> tuple[np.ndarray, np.ndarray]:
         view = self.history_.view(need.as_of)
         vector = self.text_.transform([need.document])
-        candidates = self._candidates(need, vector, view)
-        scores = self.provider_ranker_.score(self._provider_X(view, need, vector, candidates))
+        candidates, similarity = self._candidates(need, vector, view)
+        scores = self.provider_ranker_.score(self._provider_X(view, need, candidates, similarity))
         order = np.argsort(-scores, kind="stable")
         return candidates[order], scores[order]
 

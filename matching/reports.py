@@ -74,17 +74,16 @@ def provider_calibration(
     """Observed share of real partners against the predicted probability, over test partnerships."""
     probabilities: list[float] = []
     labels: list[bool] = []
+    index = matcher.index_
+    country_of = dict(zip(index.provider_ids.tolist(), index.provider_country_code.tolist(), strict=True))
     for record in records:
         need = partnership_need(record, matcher.country_languages_)
         if need is None:
             continue
         rows, scores = matcher._provider_ranking(need)
-        truth = {
-            matcher.index_.provider_country_code[matcher.index_.provider_ids.index(p)]
-            for p in record.provider_ids
-        }
+        truth = {country_of[p] for p in record.provider_ids if p in country_of}
         probabilities.extend(1 / (1 + np.exp(-scores)))
-        labels.extend(matcher.index_.provider_country_code[r] in truth for r in rows)
+        labels.extend(index.provider_country_code[r] in truth for r in rows)
     observed, predicted = calibration_curve(labels, probabilities, n_bins=n_bins, strategy="quantile")
     return predicted, observed
 

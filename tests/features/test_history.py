@@ -8,7 +8,8 @@ import numpy as np
 
 from features.catalogue import Catalogue
 from features.catalogue_files import PartnershipRecord
-from features.history import HistoryIndex
+from features.history import HistoryIndex, HistoryView
+from features.needs import ResolvedNeed
 from features.pairs import provider_features
 from matching.matcher import Matcher, partnership_need
 
@@ -26,6 +27,12 @@ def _history(matcher: Matcher, records: list[PartnershipRecord]) -> HistoryIndex
     )
 
 
+def _features(matcher: Matcher, view: HistoryView, need: ResolvedNeed, rows: np.ndarray) -> np.ndarray:
+    vector = matcher.text_.transform([need.document])
+    _, similarity = matcher._candidates(need, vector, view)  # cosines with profiles and past texts
+    return provider_features(matcher.index_, view, need, rows, similarity[rows])
+
+
 def test_history_features_ignore_the_future(catalogue: Catalogue) -> None:
     cutoff = 2012
     matcher = Matcher(ranker="prior").fit(catalogue)
@@ -38,11 +45,10 @@ def test_history_features_ignore_the_future(catalogue: Catalogue) -> None:
     need = partnership_need(record, matcher.country_languages_)
     assert need is not None and need.as_of == cutoff
     rows = np.arange(len(matcher.index_.provider_ids))
-    vector = matcher.text_.transform([need.document])
-    seen_with_future = provider_features(matcher.index_, everything.view(need.as_of), need, vector, rows)
-    seen_without = provider_features(matcher.index_, only_past.view(need.as_of), need, vector, rows)
+    seen_with_future = _features(matcher, everything.view(need.as_of), need, rows)
+    seen_without = _features(matcher, only_past.view(need.as_of), need, rows)
     np.testing.assert_allclose(seen_with_future, seen_without, atol=1e-6)
     # the history is really used: a live need (no date) sees the later partnerships too
     live = replace(need, as_of=None)
-    seen_live = provider_features(matcher.index_, everything.view(None), live, vector, rows)
+    seen_live = _features(matcher, everything.view(None), live, rows)
     assert not np.allclose(seen_with_future, seen_live)

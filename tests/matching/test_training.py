@@ -29,16 +29,43 @@ def test_text_vectors_do_not_depend_on_the_order_of_the_training_texts() -> None
     texts = ["school feeding and family farming", "alimentation scolaire", "solar energy for clinics"]
     forward = TextVectorizer().fit(texts)
     backward = TextVectorizer().fit(texts[::-1])
-    assert list(forward.get_feature_names_out()) == list(backward.get_feature_names_out())
     probe = ["alimentación escolar y agricultura familiar"]
     np.testing.assert_allclose(forward.transform(probe).toarray(), backward.transform(probe).toarray())
 
 
-def test_text_feature_names_name_every_column() -> None:
-    vectoriser = TextVectorizer().fit(["school feeding for rural schools"])
-    names = vectoriser.get_feature_names_out()
-    assert vectoriser.transform(["x"]).shape[1] == len(names)
-    assert "word=school feeding" in set(names) and "sector=112" in set(names)
+def test_words_never_seen_in_training_weigh_nothing() -> None:
+    vectoriser = TextVectorizer().fit(["school feeding for rural schools", "solar energy for clinics"])
+    known = vectoriser.transform(["school feeding"])
+    with_unknown = vectoriser.transform(["school feeding zyxwvut"])  # hashed, but never seen
+    np.testing.assert_allclose(known.toarray(), with_unknown.toarray(), atol=1e-7)
+
+
+def test_tag_columns_put_languages_on_the_same_column() -> None:
+    vectoriser = TextVectorizer().fit(["school feeding for rural schools", "alimentation scolaire"])
+    names = vectoriser.tag_names()
+    assert "sector=112" in names
+    width = 2 * vectoriser.n_features
+    french, english = (
+        vectoriser.transform([t])[:, width:] for t in ("alimentation scolaire", "school feeding")
+    )
+    assert french.shape[1] == len(names)
+    column = names.index("sector=112")
+    assert french[0, column] > 0 and english[0, column] > 0
+
+
+def test_tfidf_equals_scikit_learns_transformer() -> None:
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+
+    from features.text_vectoriser import tfidf
+
+    texts = ["school feeding in rural schools", "rural clinics", "school meals and school gardens"]
+    counts = HashingVectorizer(n_features=2**10, alternate_sign=False, norm=None).transform(texts)
+    reference = TfidfTransformer(sublinear_tf=True).fit(counts)
+    np.testing.assert_allclose(
+        tfidf(counts, reference.idf_.astype(np.float32)).toarray(),
+        reference.transform(counts).toarray(),
+        atol=1e-6,
+    )
 
 
 def test_the_fast_spline_basis_equals_sklearns_transform() -> None:
@@ -58,9 +85,13 @@ def test_retrieval_scores_are_cosines_with_profile_plus_history(learned: Matcher
     view = learned.history_.view(None)
     need = learned.resolve({"country": "MOZ", "text": "Community health workers and vaccine cold chains."})
     vector = learned.text_.transform([need.document])
-    learned._candidates(need, vector, view)
+    _, similarity = learned._candidates(need, vector, view)
     assert view.retrieval_norms is not None
+    profiles = learned.index_.provider_postings.T  # documents as rows again
+    history = view.provider_postings.T
     query = vector.toarray().ravel()
-    fast = (learned.index_.provider_text @ query + view.provider_text @ query) / view.retrieval_norms
-    exact = normalize(learned.index_.provider_text + view.provider_text) @ query
+    np.testing.assert_allclose(similarity[:, 0], profiles @ query, atol=1e-6)
+    np.testing.assert_allclose(similarity[:, 1], history @ query, atol=1e-6)
+    fast = similarity.sum(axis=1) / view.retrieval_norms
+    exact = normalize(profiles + history) @ query
     np.testing.assert_allclose(fast, exact, atol=1e-5)
