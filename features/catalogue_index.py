@@ -21,6 +21,8 @@ from features.text_vectoriser import TextVectorizer
 from models.catalogue import FacilitatorBase, ProviderBase
 from models.vocab import ProviderKind
 
+TAG_FIELDS = ("sdg", "sector", "modality", "language", "region")
+
 
 def tag_dict(
     sdgs: list[int],
@@ -49,7 +51,7 @@ class CatalogueIndex:
     group_index: dict[str, int]
     sector_index: dict[str, int]
     tags: DictVectorizer
-    language_columns: np.ndarray  # tag columns `language=…`
+    field_columns: dict[str, np.ndarray]  # tag columns of each field: `language` -> `language=…` columns
     # providers; ids, names and codes are string arrays, which save as one block each
     provider_ids: np.ndarray
     provider_names: np.ndarray
@@ -62,12 +64,10 @@ class CatalogueIndex:
     # facilitators
     facilitator_ids: np.ndarray
     facilitator_names: np.ndarray
-    facilitator_tags: sp.csr_matrix
+    facilitator_tags: np.ndarray  # dense: a few hundred rows, read whole for every need
     facilitator_postings: sp.csr_matrix  # text terms × facilitators
-    facilitator_regions: list[set[str]]
     facilitator_countries: list[set[str]]
     facilitator_income: list[set[int]]
-    facilitator_modalities: list[set[str]]
     facilitator_funding: np.ndarray  # (F, 2) min, max; NaN when not public
 
     @classmethod
@@ -91,9 +91,7 @@ class CatalogueIndex:
             group_index={g: i for i, g in enumerate(sorted(M49_REGIONS))},
             sector_index={s: i for i, s in enumerate(sector_codes)},
             tags=tags,
-            language_columns=np.array(
-                [c for name, c in tags.vocabulary_.items() if name.startswith("language=")], dtype=np.int64
-            ),
+            field_columns={field: _field_columns(tags, field) for field in TAG_FIELDS},
             provider_ids=_strings([p.id for p in providers]),
             provider_names=_strings([p.name for p in providers]),
             provider_country=np.array([countries.index[p.country] for p in providers], dtype=np.int64),
@@ -104,12 +102,10 @@ class CatalogueIndex:
             provider_postings=postings(text.transform([profile_text(p) for p in providers])),
             facilitator_ids=_strings([f.id for f in facilitators]),
             facilitator_names=_strings([f.name for f in facilitators]),
-            facilitator_tags=tags.transform([_org_tags(f) for f in facilitators]).tocsr(),
+            facilitator_tags=tags.transform([_org_tags(f) for f in facilitators]).toarray(),
             facilitator_postings=postings(text.transform([profile_text(f) for f in facilitators])),
-            facilitator_regions=[set(f.regions) for f in facilitators],
             facilitator_countries=[set(f.countries) for f in facilitators],
             facilitator_income=[{INCOME_RANK[g] for g in f.income_groups} for f in facilitators],
-            facilitator_modalities=[{str(m) for m in f.modalities} for f in facilitators],
             facilitator_funding=np.array(
                 [
                     [
@@ -126,6 +122,11 @@ class CatalogueIndex:
         """Tag column indices of `field=value` names (unknown names are skipped)."""
         vocabulary = self.tags.vocabulary_
         return np.array([vocabulary[n] for n in names if n in vocabulary], dtype=np.int64)
+
+
+def _field_columns(tags: DictVectorizer, field: str) -> np.ndarray:
+    columns = [c for name, c in tags.vocabulary_.items() if name.startswith(f"{field}=")]
+    return np.array(sorted(columns), dtype=np.int64)
 
 
 def _org_tags(org: ProviderBase | FacilitatorBase) -> dict[str, list[str]]:

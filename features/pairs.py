@@ -133,7 +133,7 @@ def facilitator_features(
     """Need–facilitator columns; the provider–facilitator columns are left at 0 (see below)."""
     facts = index.countries
     columns = need_columns(index, need)
-    tags = index.facilitator_tags[facilitators].toarray()
+    tags = index.facilitator_tags[facilitators]
     need_row = facts.index[need.country]
     need_groups = facts.groups[need_row]
     sector_cols = np.array([index.sector_index[s] for s in need.all_sectors()], dtype=np.int64)
@@ -146,7 +146,7 @@ def facilitator_features(
     out[:, 3] = _overlap(tags, columns["sdg"])
     out[:, 4] = _overlap(tags, columns["modality"])
     out[:, 5] = _overlap(tags, columns["language"]) > 0
-    out[:, 6] = [bool(index.facilitator_regions[f] & set(need_groups)) for f in facilitators]
+    out[:, 6] = _overlap(tags, index.columns([f"region={g}" for g in need_groups])) > 0
     out[:, 7] = np.log1p(view.facilitator_total[facilitators])
     out[:, 8] = np.log1p(view.facilitator_by_country[:, need_row].toarray().ravel()[facilitators])
     out[:, 9] = np.log1p(_count(view.facilitator_by_sector, facilitators, sector_cols))
@@ -160,8 +160,8 @@ def cooperation_features(
     """Provider–facilitator columns for every (provider, facilitator) pair: (P, F, 2)."""
     country_profiles = index.provider_parent[providers]
     cooperation = view.cooperation[country_profiles][:, facilitators].toarray()
-    language_columns = index.language_columns
-    p_lang = index.provider_tags[providers][:, language_columns]
+    language_columns = index.field_columns["language"]
+    p_lang = index.provider_tags[providers].toarray()[:, language_columns]
     f_lang = index.facilitator_tags[facilitators][:, language_columns]
-    shared = (p_lang @ f_lang.T).toarray() > 0
+    shared = (p_lang @ f_lang.T) > 0
     return np.stack([np.log1p(cooperation), shared.astype(float)], axis=2)

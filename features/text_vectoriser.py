@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize
+from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from sklearn.utils.validation import check_is_fitted
 from stop_words import get_stop_words
 
@@ -55,7 +55,8 @@ def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     out = counts.astype(np.float32)
     out.data = (np.log(out.data) + 1.0) * idf[out.indices]
     out.eliminate_zeros()
-    return normalize(out, copy=False)
+    inplace_csr_row_normalize_l2(out)  # what `normalize` runs after its input checks
+    return out
 
 
 class TextVectorizer(TransformerMixin, BaseEstimator):
@@ -102,7 +103,9 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
             self.char_weight * tfidf(self.chars_.transform(folded), self.char_idf_),
             self.tag_weight * tfidf(self._tag_counts(texts), self.tag_idf_),
         ]
-        return normalize(sp.hstack(blocks, format="csr", dtype=np.float32), copy=False)
+        vectors = sp.hstack(blocks, format="csr", dtype=np.float32)
+        inplace_csr_row_normalize_l2(vectors)
+        return vectors
 
     def tag_names(self) -> list[str]:
         """Names of the tag columns, the last block of every vector."""

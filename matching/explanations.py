@@ -7,6 +7,7 @@ ordered the list. Reasons quote the facts behind the largest positive contributi
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from typing import Any
 
@@ -117,8 +118,7 @@ class Explainer:
         row = int(index.provider_country[p])
         need_row = facts.index[need.country]
         beneficiary = facts.names[need_row]
-        count = round(float(np.expm1(value))) if name.endswith(("experience", "cooperation")) else 0
-        sectors = self._sector_names(need.all_sectors())
+        count = round(math.expm1(value)) if name.endswith(("experience", "cooperation")) else 0
         match name:
             case "text_similarity":
                 return f"{who}'s profile uses similar words (cosine {value:.2f})"
@@ -157,6 +157,7 @@ class Explainer:
             case "experience":
                 return f"{who} was the provider in {count} past partnership(s)" if count else ""
             case "sector_experience":
+                sectors = self._sector_names(need.all_sectors())
                 return f"{who} was the provider in {count} partnership(s) in {sectors}" if count else ""
             case "sdg_experience":
                 return f"{who} has {count} past partnership(s) on the need's SDGs" if count else ""
@@ -176,9 +177,7 @@ class Explainer:
         index, facts = self.index, self.index.countries
         who = index.facilitator_names[f]
         provider = index.provider_names[p]
-        count = (
-            round(float(np.expm1(value))) if name.endswith(("experience", "activity", "cooperation")) else 0
-        )
+        count = round(math.expm1(value)) if name.endswith(("experience", "activity", "cooperation")) else 0
         beneficiary = facts.names[facts.index[need.country]]
         match name:
             case "text_similarity":

@@ -16,26 +16,26 @@ def eligible_facilitators(index: CatalogueIndex, need: ResolvedNeed) -> np.ndarr
     """
     facts = index.countries
     row = facts.index[need.country]
-    groups = set(facts.groups[row])
+    tags = index.facilitator_tags
     income = int(facts.income[row])
-    modalities = set(need.modalities)
-    budget = need.budget_usd
-    mask = np.ones(len(index.facilitator_ids), dtype=bool)
-    for f in range(len(mask)):
-        regions = index.facilitator_regions[f]
-        countries = index.facilitator_countries[f]
-        incomes = index.facilitator_income[f]
-        offered = index.facilitator_modalities[f]
-        low, high = index.facilitator_funding[f]
-        mask[f] = (
-            (not regions or bool(regions & groups))
-            and (not countries or need.country in countries)
-            and (not incomes or income in incomes)
-            and (not modalities or not offered or bool(modalities & offered))
-            and (budget is None or np.isnan(low) or budget >= low)
-            and (budget is None or np.isnan(high) or budget <= high)
-        )
-    return mask
+
+    def has_any(columns: np.ndarray) -> np.ndarray:
+        return tags[:, columns].sum(axis=1) > 0
+
+    region_ok = ~has_any(index.field_columns["region"]) | has_any(
+        index.columns([f"region={g}" for g in facts.groups[row]])
+    )
+    country_ok = np.array([not c or need.country in c for c in index.facilitator_countries], dtype=bool)
+    income_ok = np.array([not i or income in i for i in index.facilitator_income], dtype=bool)
+    modality_ok = np.ones(len(tags), dtype=bool)
+    if need.modalities:
+        wanted = index.columns([f"modality={m}" for m in need.modalities])
+        modality_ok = ~has_any(index.field_columns["modality"]) | has_any(wanted)
+    funding_ok = np.ones(len(tags), dtype=bool)
+    if need.budget_usd is not None:
+        low, high = index.facilitator_funding[:, 0], index.facilitator_funding[:, 1]
+        funding_ok = (np.isnan(low) | (need.budget_usd >= low)) & (np.isnan(high) | (need.budget_usd <= high))
+    return region_ok & country_ok & income_ok & modality_ok & funding_ok
 
 
 def eligible_providers(index: CatalogueIndex, need: ResolvedNeed, southern: np.ndarray) -> np.ndarray:
