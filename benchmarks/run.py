@@ -97,14 +97,15 @@ class Naive:
 def rss_of_serving_process(model: Path, sha: str, needs_file: Path) -> float:
     """Peak RSS (MB) of a fresh process that loads the saved model and answers the needs."""
     code = (
-        "import json, resource, sys\n"
+        "import json\n"
+        "from benchmarks.memory import peak_rss_mb\n"
         "from pathlib import Path\n"
         "from matching.persistence import load_matcher\n"
         "from features.needs import ResolvedNeed\n"
         f"m = load_matcher(Path({str(model)!r}), {sha!r})\n"
         f"needs = [ResolvedNeed(**n) for n in json.loads(Path({str(needs_file)!r}).read_text())]\n"
         "m.recommend(needs)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "print(peak_rss_mb())\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=HERE.parent

@@ -41,12 +41,14 @@ def text_tags(taxonomy: Taxonomy, text: str) -> list[str]:
     return [f"{name}={code}" for name in TAG_FIELDS for code in tags.codes(name)]
 
 
-def fitted_idf(counts: sp.csr_matrix) -> np.ndarray:
-    """Smoothed IDF of each column (scikit-learn's); columns never seen weigh 0, as they would
-    outside a vocabulary, so an unknown word in a need cannot dilute the words it shares."""
+def fitted_idf(counts: sp.csr_matrix, max_df: float = 1.0) -> np.ndarray:
+    """Smoothed IDF of each column (scikit-learn's). Columns never seen weigh 0, as they would
+    outside a vocabulary, so an unknown word in a need cannot dilute the words it shares; so do
+    columns in more than `max_df` of the texts, which tell no text apart (scikit-learn's `max_df`)."""
     idf = TfidfTransformer(sublinear_tf=True).fit(counts).idf_
-    seen = np.bincount(counts.indices, minlength=counts.shape[1]) > 0
-    return np.where(seen, idf, 0.0).astype(np.float32)
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    keep = (df > 0) & (df <= max_df * counts.shape[0])
+    return np.where(keep, idf, 0.0).astype(np.float32)
 
 
 def tfidf(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
@@ -68,12 +70,14 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         char_weight: float = 2.0,
         tag_weight: float = 0.8,
         char_ngrams: tuple[int, int] = (4, 4),
+        max_df: float = 0.5,
         n_features: int = 2**20,
     ) -> None:
         self.word_weight = word_weight
         self.char_weight = char_weight
         self.tag_weight = tag_weight
         self.char_ngrams = char_ngrams
+        self.max_df = max_df
         self.n_features = n_features
 
     def fit(self, texts: Iterable[str], y: object = None) -> TextVectorizer:
@@ -89,8 +93,8 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
             tag: i
             for i, tag in enumerate(f"{name}={code}" for name in TAG_FIELDS for code in taxonomy.codes(name))
         }
-        self.word_idf_ = fitted_idf(self.words_.transform(folded))
-        self.char_idf_ = fitted_idf(self.chars_.transform(folded))
+        self.word_idf_ = fitted_idf(self.words_.transform(folded), self.max_df)
+        self.char_idf_ = fitted_idf(self.chars_.transform(folded), self.max_df)
         self.tag_idf_ = fitted_idf(self._tag_counts(texts))
         return self
 

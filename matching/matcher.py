@@ -26,7 +26,7 @@ from features.pairs import (
     facilitator_features,
     provider_features,
 )
-from features.postings import cosines, squared_norms
+from features.postings import cosines, sum_norms
 from features.taxonomy import default_taxonomy
 from features.text_vectoriser import TextVectorizer
 from matching.diversity import diversify
@@ -238,13 +238,10 @@ class Matcher:
         allowed = eligible_providers(self.index_, need, self.southern_)
         profile, history = self.index_.provider_postings, view.provider_postings
         if view.retrieval_norms is None:
-            cross = np.asarray(profile.multiply(history).sum(axis=0)).ravel()
-            squares = squared_norms(profile) + squared_norms(history) + 2 * cross
-            view.retrieval_norms = np.sqrt(np.maximum(squares, 1e-12))
+            view.retrieval_norms = sum_norms(profile, history)
         similarity = np.column_stack([cosines(profile, vector), cosines(history, vector)])
         scores = similarity.sum(axis=1) / view.retrieval_norms
-        fallback = np.argsort(-view.provider_total, kind="stable")
-        return retrieve(scores, self.retrieve_k, allowed, fallback), similarity
+        return retrieve(scores, self.retrieve_k, allowed, view.provider_total), similarity
 
     def _provider_X(
         self, view: HistoryView, need: ResolvedNeed, candidates: np.ndarray, similarity: np.ndarray

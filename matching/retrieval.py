@@ -18,11 +18,12 @@ def top_k(scores: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.n
     return candidates[np.argsort(-scores[candidates], kind="stable")]
 
 
-def retrieve(scores: np.ndarray, k: int, allowed: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """Top-k providers by their cosine with the need, topped up from `fallback` (most experienced
-    first) when fewer than k have any word or tag in common with it."""
+def retrieve(scores: np.ndarray, k: int, allowed: np.ndarray, experience: np.ndarray) -> np.ndarray:
+    """Top-k providers by their cosine with the need, topped up with the most experienced allowed
+    providers (by `experience`, ties in row order) when fewer than k share any word or tag with it."""
     found = top_k(scores, k, allowed)
     if len(found) < k:
+        fallback = np.argsort(-experience, kind="stable")  # only now: a sort of every provider
         extra = fallback[allowed[fallback] & ~np.isin(fallback, found)]
         found = np.concatenate([found, extra[: k - len(found)]])
     return found
