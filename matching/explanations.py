@@ -8,6 +8,7 @@ ordered the list. Reasons quote the facts behind the largest positive contributi
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -16,7 +17,6 @@ from babel import Locale
 
 from features.catalogue_index import CatalogueIndex
 from features.geography import CONTEXT_FLAGS
-from features.history import HistoryView
 from features.needs import ResolvedNeed
 from features.pairs import FACILITATOR_FEATURES, PROVIDER_FEATURES
 from features.taxonomy import default_taxonomy
@@ -40,6 +40,17 @@ def language_name(code: str) -> str:
     return Locale("en").languages.get(code, code)
 
 
+@dataclass(frozen=True)
+class Parties:
+    """The names and country rows one suggestion's reasons quote, looked up once."""
+
+    provider: str
+    facilitator: str
+    provider_row: int
+    need_row: int
+    beneficiary: str
+
+
 class Explainer:
     def __init__(self, index: CatalogueIndex) -> None:
         self.index = index
@@ -49,27 +60,16 @@ class Explainer:
         return ", ".join(terms[c].name.lower() for c in codes if c in terms)
 
     def provider_records(
-        self,
-        view: HistoryView,
-        need: ResolvedNeed,
-        p: int,
-        names: list[str],
-        values: np.ndarray,
-        contributions: np.ndarray,
+        self, need: ResolvedNeed, p: int, names: list[str], values: np.ndarray, contributions: np.ndarray
     ) -> list[dict[str, Any]]:
+        parties = self._parties(need, p)
         return [
-            self._record(
-                f"provider.{name}",
-                float(value),
-                float(c),
-                self._provider_reason(view, need, p, name, value),
-            )
-            for name, value, c in zip(names, values, contributions, strict=True)
+            self._record(f"provider.{name}", value, c, self._provider_reason(need, parties, p, name, value))
+            for name, value, c in zip(names, values.tolist(), contributions.tolist(), strict=True)
         ]
 
     def facilitator_records(
         self,
-        view: HistoryView,
         need: ResolvedNeed,
         p: int,
         f: int,
@@ -77,12 +77,24 @@ class Explainer:
         values: np.ndarray,
         contributions: np.ndarray,
     ) -> list[dict[str, Any]]:
+        parties = self._parties(need, p, f)
         records = []
-        for name, value, c in zip(names, values, contributions, strict=True):
+        for name, value, c in zip(names, values.tolist(), contributions.tolist(), strict=True):
             prefix = "cooperation" if name in PAIR_FEATURES else "facilitator"
-            reason = self._facilitator_reason(view, need, p, f, name, value)
-            records.append(self._record(f"{prefix}.{name}", float(value), float(c), reason))
+            reason = self._facilitator_reason(parties, name, value)
+            records.append(self._record(f"{prefix}.{name}", value, c, reason))
         return records
+
+    def _parties(self, need: ResolvedNeed, p: int, f: int | None = None) -> Parties:
+        index, facts = self.index, self.index.countries
+        need_row = facts.index[need.country]
+        return Parties(
+            provider=str(index.provider_names[p]),
+            facilitator="" if f is None else str(index.facilitator_names[f]),
+            provider_row=int(index.provider_country[p]),
+            need_row=need_row,
+            beneficiary=facts.names[need_row],
+        )
 
     @staticmethod
     def penalty_record(penalty: float) -> dict[str, Any]:
@@ -112,12 +124,14 @@ class Explainer:
         positive.sort(key=lambda r: -r["contribution"])
         return [r["reason"] for r in positive[:limit]]
 
-    def _provider_reason(self, view: HistoryView, need: ResolvedNeed, p: int, name: str, value: float) -> str:
-        index, facts = self.index, self.index.countries
-        who = index.provider_names[p]
-        row = int(index.provider_country[p])
-        need_row = facts.index[need.country]
-        beneficiary = facts.names[need_row]
+    def _provider_reason(self, need: ResolvedNeed, parties: Parties, p: int, name: str, value: float) -> str:
+        facts = self.index.countries
+        who, row, need_row, beneficiary = (
+            parties.provider,
+            parties.provider_row,
+            parties.need_row,
+            parties.beneficiary,
+        )
         count = round(math.expm1(value)) if name.endswith(("experience", "cooperation")) else 0
         match name:
             case "text_similarity":
@@ -131,7 +145,7 @@ class Explainer:
             case "modality_overlap":
                 return f"{who} offers {value:.0%} of the requested modalities" if value else ""
             case "language_match":
-                shared = self._shared_languages(need.languages, index.provider_tags[p])
+                shared = self._shared_languages(need.languages, p)
                 return f"{who} works in {shared}" if value and shared else ""
             case "distance":
                 return f"capitals about {np.expm1(value) * 1000:,.0f} km apart"
@@ -171,14 +185,9 @@ class Explainer:
                 return "random baseline draw"
         return ""
 
-    def _facilitator_reason(
-        self, view: HistoryView, need: ResolvedNeed, p: int, f: int, name: str, value: float
-    ) -> str:
-        index, facts = self.index, self.index.countries
-        who = index.facilitator_names[f]
-        provider = index.provider_names[p]
+    def _facilitator_reason(self, parties: Parties, name: str, value: float) -> str:
+        who, provider, beneficiary = parties.facilitator, parties.provider, parties.beneficiary
         count = round(math.expm1(value)) if name.endswith(("experience", "activity", "cooperation")) else 0
-        beneficiary = facts.names[facts.index[need.country]]
         match name:
             case "text_similarity":
                 return f"{who}'s mandate uses similar words (cosine {value:.2f})"
@@ -214,11 +223,9 @@ class Explainer:
                 return "random baseline draw"
         return ""
 
-    def _shared_languages(self, languages: list[str], tags: Any) -> str:
+    def _shared_languages(self, languages: list[str], p: int) -> str:
+        tags = self.index.provider_tags
+        own = set(tags.indices[tags.indptr[p] : tags.indptr[p + 1]].tolist())
         vocabulary = self.index.tags.vocabulary_
-        have = {
-            lang
-            for lang in languages
-            if f"language={lang}" in vocabulary and tags[0, vocabulary[f"language={lang}"]]
-        }
+        have = {lang for lang in languages if vocabulary.get(f"language={lang}") in own}
         return ", ".join(language_name(c) for c in sorted(have))

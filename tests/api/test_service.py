@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from models.schemas import MatchAnswer
 from tests.api.conftest import Service
 
 NEED = {
@@ -144,6 +145,8 @@ def test_match_answers_without_storing(service: Service) -> None:
     body = answer.json()
     assert body["need"]["country"] == "KEN" and len(body["suggestions"]) == 3
     assert service.client.get("/api/v1/needs", headers=service.as_("helpdesk")).json()["count"] == before
+    # sent without re-validation, so held to the declared schema here: nothing missing, nothing extra
+    assert MatchAnswer.model_validate(body).model_dump(mode="json", exclude_none=True) == body
 
 
 def test_catalogue_search_is_fuzzy(service: Service) -> None:
