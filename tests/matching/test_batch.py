@@ -1,0 +1,51 @@
+"""The batch path gives the same answers in this process and mapped over partitions by Dask."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dask.bag as db
+import pytest
+
+from features.catalogue import Catalogue
+from features.paths import fixtures_dir
+from matching.batch import answer_needs, answer_partition, partitions
+from matching.matcher import Matcher
+from matching.persistence import load_matcher, save_matcher
+
+
+@pytest.fixture(scope="module")
+def saved_model(catalogue: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    path = tmp_path_factory.mktemp("batch") / "prior.skops"
+    card = save_matcher(Matcher(ranker="prior").fit(catalogue), path)
+    return path, card["sha256"]
+
+
+def _needs() -> list[dict[str, object]]:
+    lines = (fixtures_dir() / "needs.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    needs = [json.loads(line) for line in lines]
+    return [*needs[:2], {"country": "Atlantis", "text": "Sea walls."}, *needs[2:]]
+
+
+def test_dask_partitions_in_other_processes_answer_as_this_process_does(
+    saved_model: tuple[Path, str],
+) -> None:
+    path, sha = saved_model
+    needs = _needs()
+    here = list(answer_needs(needs, path, sha, partition_size=2))
+    bag = db.from_sequence(needs, partition_size=2).map_partitions(answer_partition, str(path), sha)
+    there = bag.compute(scheduler="processes", num_workers=2)
+    assert there == here
+    assert len(here) == 6
+    assert "Atlantis" in here[2]["error"] and set(here[2]) == {"error"}  # the bad row, in its place
+    matcher = load_matcher(path, sha)
+    assert here[0] == matcher.recommend([matcher.resolve(needs[0])])[0]
+    assert all(len(a["suggestions"]) == 10 for i, a in enumerate(here) if i != 2)
+
+
+def test_partitions_keep_order_and_refuse_a_size_below_one() -> None:
+    assert [len(p) for p in partitions(range(7), 3)] == [3, 3, 1]
+    assert [x for p in partitions(range(7), 3) for x in p] == list(range(7))
+    with pytest.raises(ValueError, match="partition size must be at least 1, not 0"):
+        list(partitions(range(3), 0))
