@@ -42,6 +42,9 @@ PROVIDER_NAMES = [name for name, _ in PROVIDER_FEATURES]
 # Small numpy/scipy steps hold the GIL: needs answered by several threads at once only interleave
 # and evict each other's caches, so a process answers one at a time (measured: +17% requests/s).
 _ENGINE_LOCK = threading.Lock()
+# The layout of a fitted Matcher; a model file of another layout is refused on load, with a
+# message to retrain, rather than failing on the first request. 2: hashed text and posting lists.
+MODEL_FORMAT = 2
 ABSTAIN_MESSAGE = "no strong match — refer to the help desk"
 
 
@@ -122,6 +125,7 @@ class Matcher:
     # ----- fitting -------------------------------------------------------------------------
     def fit(self, catalogue: Catalogue, reviews: list[Review] | None = None) -> Matcher:
         taxonomy = default_taxonomy()
+        self.format_ = MODEL_FORMAT
         self.snapshot_ = catalogue.snapshot()
         history_texts = [
             f"{r.partnership.title}. {r.partnership.description}" for r in catalogue.partnerships

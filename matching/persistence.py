@@ -13,7 +13,7 @@ from typing import Any
 import skops.io as sio
 
 from features.errors import SSTCError
-from matching.matcher import Matcher
+from matching.matcher import MODEL_FORMAT, Matcher
 
 # Only types from these packages may be rebuilt from a model file.
 TRUSTED_PREFIXES = (
@@ -84,4 +84,10 @@ def load_matcher(path: Path, expected_sha256: str) -> Matcher:
     matcher = sio.load(path, trusted=untrusted)
     if not isinstance(matcher, Matcher):
         raise ModelFileError(f"model file {path.name} holds a {type(matcher).__name__}, not a Matcher")
+    found = getattr(matcher, "format_", 1)
+    if found != MODEL_FORMAT:
+        raise ModelFileError(
+            f"model file {path.name} has layout {found}, this sstc-match reads layout {MODEL_FORMAT}; "
+            "train a new version (sstc train)"
+        )
     return matcher

@@ -144,6 +144,18 @@ def test_a_tampered_model_is_refused(learned: Matcher, tmp_path) -> None:  # typ
         load_matcher(path, card["sha256"])
 
 
+def test_a_model_of_an_older_layout_is_refused_with_a_way_out(catalogue: Catalogue, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matching.persistence import ModelFileError, load_matcher, save_matcher
+
+    old = Matcher(ranker="prior").fit(catalogue)
+    old.format_ = 1  # as written before the text vectors were hashed
+    card = save_matcher(old, tmp_path / "old.skops")
+    with pytest.raises(
+        ModelFileError, match=r"old.skops has layout 1, .* reads layout 2; train a new version"
+    ):
+        load_matcher(tmp_path / "old.skops", card["sha256"])
+
+
 @pytest.mark.parametrize("ranker", ["prior", "learned"])
 def test_the_planted_partner_ranks_first(catalogue: Catalogue, ranker: str) -> None:
     """A provider whose profile is the need, word for word, in its sectors, language and region."""
