@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -21,7 +22,9 @@ RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 bearer = HTTPBearer(auto_error=False, description="An API key from `sstc keys create`.")
 
 
-def get_engine_dep(request: Request) -> Engine:
+# Dependencies that only read app state are `async def`: FastAPI runs a plain `def` dependency in
+# its thread pool, and each such hop costs more than the attribute read.
+async def get_engine_dep(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
@@ -68,8 +71,10 @@ def require(*roles: Role) -> Callable[[ApiKey], ApiKey]:
     return check
 
 
-def get_matcher(request: Request) -> Matcher:
+async def get_matcher(request: Request) -> Matcher:
     holder: MatcherHolder = request.app.state.matcher
+    if holder.check_due():  # the once-a-second look at the database stays off the event loop
+        await run_in_threadpool(holder.refresh)
     return holder.get()
 
 

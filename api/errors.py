@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.matcher_holder import NoActiveModel
 from api.model_registry import ActivationError
 from api.pages.errors import is_page, page_error
+from api.request_guard import RequestGuard
 from features.errors import SSTCError, UnknownNameError
 
 log = logging.getLogger("api")
@@ -37,29 +36,7 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
-    @app.middleware("http")
-    async def request_id(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Any:
-        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
-        length = request.headers.get("content-length", "0")
-        try:
-            if not length.isdigit():
-                response = JSONResponse({"detail": "invalid Content-Length header"}, status_code=400)
-            elif int(length) > max_body_bytes:
-                response = JSONResponse(
-                    {"detail": f"request body too large: {length} bytes, the limit is {max_body_bytes}"},
-                    status_code=413,
-                )
-            else:
-                response = await call_next(request)
-        except Exception:  # the last line of defence: log it, answer without the trace
-            log.exception(
-                "unhandled error in %s %s [%s]", request.method, request.url.path, request.state.request_id
-            )
-            response = JSONResponse(
-                {"detail": "internal server error", "request_id": request.state.request_id}, status_code=500
-            )
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+    app.add_middleware(RequestGuard, max_body_bytes=max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:

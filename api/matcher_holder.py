@@ -38,8 +38,11 @@ class MatcherHolder:
     def version(self) -> str | None:
         return self._version
 
+    def check_due(self) -> bool:
+        return time.monotonic() - self._checked_at >= self.check_every_s
+
     def get(self) -> Matcher:
-        if time.monotonic() - self._checked_at >= self.check_every_s:
+        if self.check_due():
             self.refresh()
         if self._matcher is None:
             raise NoActiveModel("no model version is active; a data scientist must train and activate one")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from models.schemas import MatchAnswer
@@ -194,6 +196,30 @@ def test_invalid_json_gets_422(service: Service) -> None:
 def test_responses_carry_a_request_id(service: Service) -> None:
     response = service.client.get("/healthz", headers={"X-Request-ID": "abc123"})
     assert response.headers["X-Request-ID"] == "abc123"
+    generated = service.client.get("/healthz").headers["X-Request-ID"]
+    assert len(generated) == 32 and generated != service.client.get("/healthz").headers["X-Request-ID"]
+
+
+def test_an_unhandled_error_is_a_json_500_naming_the_request_not_a_trace(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", model_dir=tmp_path / "models"))
+
+    def broken() -> None:
+        raise RuntimeError("secret detail of the failure")
+
+    app.add_api_route("/broken", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/broken", headers={"X-Request-ID": "req-42"})
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal server error", "request_id": "req-42"}
+    assert response.headers["X-Request-ID"] == "req-42"
+    assert "secret detail" not in response.text and "secret detail" in caplog.text
 
 
 def test_a_default_secret_is_refused_in_production() -> None:
