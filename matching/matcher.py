@@ -43,8 +43,9 @@ PROVIDER_NAMES = [name for name, _ in PROVIDER_FEATURES]
 # and evict each other's caches, so a process answers one at a time (measured: +17% requests/s).
 _ENGINE_LOCK = threading.Lock()
 # The layout of a fitted Matcher; a model file of another layout is refused on load, with a
-# message to retrain, rather than failing on the first request. 2: hashed text and posting lists.
-MODEL_FORMAT = 2
+# message to retrain, rather than failing on the first request. 2: hashed text and posting lists;
+# 3: the posting lists in array files beside the model.
+MODEL_FORMAT = 3
 ABSTAIN_MESSAGE = "no strong match — refer to the help desk"
 
 
@@ -120,6 +121,7 @@ class Matcher:
         self.ranker_params = ranker_params or {}
         self.ablate = tuple(ablate)
         self.version_ = "unsaved"
+        self.external_arrays_: dict[str, Any] = {}  # set by save_matcher: array files beside the model
         self._countries_resolver: NameResolver | None = None
 
     # ----- fitting -------------------------------------------------------------------------

@@ -1,4 +1,10 @@
-"""Save and load a fitted Matcher with skops (no code runs on load), a SHA-256 and a model card."""
+"""Save and load a fitted Matcher with skops (no code runs on load), a SHA-256 and a model card.
+
+The providers' posting lists, the one large part of a model, are kept beside the skops file as
+plain `.npy` arrays (`<version>.arrays/`) whose checksums are stored inside it. They are loaded
+memory-mapped and read-only: a worker reads them without first copying them, and every worker on
+a machine shares the same pages.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import scipy.sparse as sp
 import skops.io as sio
 
 from features.errors import SSTCError
@@ -25,6 +33,7 @@ TRUSTED_PREFIXES = (
     "builtins.",
     "collections.",
 )
+POSTING_PARTS = ("data", "indices", "indptr")
 LIBRARIES = ("scikit-learn", "scipy", "numpy", "skops", "sstc-match")
 
 
@@ -46,7 +55,13 @@ def save_matcher(matcher: Matcher, path: Path, card: dict[str, Any] | None = Non
     matcher.version_ = path.stem
     matcher._countries_resolver = None  # rebuilt on demand after loading
     matcher.history_._views.clear()
-    sio.dump(matcher, path)
+    postings = matcher.index_.provider_postings
+    matcher.external_arrays_ = _write_arrays(postings, arrays_folder(path))
+    matcher.index_.provider_postings = sp.csr_matrix((0, 0), dtype=np.float32)
+    try:
+        sio.dump(matcher, path)
+    finally:
+        matcher.index_.provider_postings = postings
     full_card = {
         "version": path.stem,
         "file": path.name,
@@ -62,6 +77,38 @@ def save_matcher(matcher: Matcher, path: Path, card: dict[str, Any] | None = Non
     }
     card_path(path).write_text(json.dumps(full_card, indent=2, default=str), encoding="utf-8")
     return full_card
+
+
+def arrays_folder(path: Path) -> Path:
+    return path.with_suffix(".arrays")
+
+
+def _write_arrays(postings: sp.csr_matrix, folder: Path) -> dict[str, Any]:
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for part in POSTING_PARTS:
+        file = folder / f"provider_postings.{part}.npy"
+        np.save(file, np.ascontiguousarray(getattr(postings, part)), allow_pickle=False)
+        files[file.name] = sha256_of(file)
+    return {"shape": list(postings.shape), "files": files}
+
+
+def _read_arrays(path: Path, external: dict[str, Any]) -> sp.csr_matrix:
+    """The posting lists beside the model, each file checked against the checksum stored inside it."""
+    parts = {}
+    for name, expected in external["files"].items():
+        file = arrays_folder(path) / name
+        if not file.is_file():
+            raise ModelFileError(f"model file {path.name}: {file.name} is missing beside it")
+        actual = sha256_of(file)
+        if actual != expected:
+            raise ModelFileError(
+                f"model file {path.name}: {file.name} has checksum {actual[:12]}…, "
+                f"expected {expected[:12]}…; refused"
+            )
+        parts[name.split(".")[1]] = np.load(file, mmap_mode="r", allow_pickle=False)
+    shape = tuple(external["shape"])
+    return sp.csr_matrix((parts["data"], parts["indices"], parts["indptr"]), shape=shape, copy=False)
 
 
 def card_path(path: Path) -> Path:
@@ -90,4 +137,5 @@ def load_matcher(path: Path, expected_sha256: str) -> Matcher:
             f"model file {path.name} has layout {found}, this sstc-match reads layout {MODEL_FORMAT}; "
             "train a new version (sstc train)"
         )
+    matcher.index_.provider_postings = _read_arrays(path, matcher.external_arrays_)
     return matcher

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import mmap
 from dataclasses import replace
 from typing import Any
 
@@ -151,9 +152,39 @@ def test_a_model_of_an_older_layout_is_refused_with_a_way_out(catalogue: Catalog
     old.format_ = 1  # as written before the text vectors were hashed
     card = save_matcher(old, tmp_path / "old.skops")
     with pytest.raises(
-        ModelFileError, match=r"old.skops has layout 1, .* reads layout 2; train a new version"
+        ModelFileError, match=r"old.skops has layout 1, .* reads layout 3; train a new version"
     ):
         load_matcher(tmp_path / "old.skops", card["sha256"])
+
+
+def _maps_a_file(array: np.ndarray) -> bool:
+    base = array
+    while base is not None and not isinstance(base, mmap.mmap):
+        base = getattr(base, "base", None)
+    return base is not None
+
+
+def test_posting_lists_beside_the_model_are_memory_mapped_and_checked(catalogue: Catalogue, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from matching.persistence import ModelFileError, arrays_folder, load_matcher, save_matcher
+
+    matcher = Matcher(ranker="prior").fit(catalogue)
+    path = tmp_path / "model.skops"
+    card = save_matcher(matcher, path)
+    assert matcher.index_.provider_postings.nnz > 0  # the caller's matcher keeps its postings
+    loaded = load_matcher(path, card["sha256"])
+    postings = loaded.index_.provider_postings
+    for part in (postings.data, postings.indices, postings.indptr):  # views of the file, not copies
+        assert not part.flags.writeable and _maps_a_file(part)
+    assert (postings != matcher.index_.provider_postings).nnz == 0
+    indices = arrays_folder(path) / "provider_postings.indices.npy"
+    data = bytearray(indices.read_bytes())
+    data[-1] ^= 0x01
+    indices.write_bytes(bytes(data))
+    with pytest.raises(ModelFileError, match=r"provider_postings.indices.npy has checksum .*; refused"):
+        load_matcher(path, card["sha256"])
+    indices.unlink()
+    with pytest.raises(ModelFileError, match=r"provider_postings.indices.npy is missing beside it"):
+        load_matcher(path, card["sha256"])
 
 
 @pytest.mark.parametrize("ranker", ["prior", "learned"])
