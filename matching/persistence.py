@@ -98,17 +98,18 @@ def _read_arrays(path: Path, external: dict[str, Any]) -> sp.csr_matrix:
     parts = {}
     for name, expected in external["files"].items():
         file = arrays_folder(path) / name
-        if not file.is_file():
-            raise ModelFileError(f"model file {path.name}: {file.name} is missing beside it")
-        actual = sha256_of(file)
-        if actual != expected:
-            raise ModelFileError(
-                f"model file {path.name}: {file.name} has checksum {actual[:12]}…, "
-                f"expected {expected[:12]}…; refused"
-            )
+        _check(file, expected, f"model file {path.name}: {file.name}", "is missing beside it")
         parts[name.split(".")[1]] = np.load(file, mmap_mode="r", allow_pickle=False)
     shape = tuple(external["shape"])
     return sp.csr_matrix((parts["data"], parts["indices"], parts["indptr"]), shape=shape, copy=False)
+
+
+def _check(file: Path, expected_sha256: str, what: str, missing: str) -> None:
+    if not file.is_file():
+        raise ModelFileError(f"{what} {missing}")
+    actual = sha256_of(file)
+    if actual != expected_sha256:
+        raise ModelFileError(f"{what} has checksum {actual[:12]}…, expected {expected_sha256[:12]}…; refused")
 
 
 def card_path(path: Path) -> Path:
@@ -117,13 +118,7 @@ def card_path(path: Path) -> Path:
 
 def load_matcher(path: Path, expected_sha256: str) -> Matcher:
     """Load a model only if its checksum matches and it holds nothing but trusted types."""
-    if not path.is_file():
-        raise ModelFileError(f"model file {path} does not exist")
-    actual = sha256_of(path)
-    if actual != expected_sha256:
-        raise ModelFileError(
-            f"model file {path.name} has checksum {actual[:12]}…, expected {expected_sha256[:12]}…; refused"
-        )
+    _check(path, expected_sha256, f"model file {path.name}", f"does not exist ({path})")
     untrusted = sio.get_untrusted_types(file=path)
     foreign = [t for t in untrusted if not t.startswith(TRUSTED_PREFIXES)]
     if foreign:
