@@ -15,16 +15,7 @@ from sklearn.preprocessing import normalize
 from features.catalogue_files import PartnershipRecord
 from features.geography import CountryFacts
 from features.postings import postings
-
-
-def _incidence(rows: list[list[int]], n_cols: int) -> sp.csr_matrix:
-    indptr = np.cumsum([0, *(len(r) for r in rows)])
-    indices = np.array([i for r in rows for i in r], dtype=np.int64)
-    data = np.ones(len(indices), dtype=np.float32)
-    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(rows), n_cols))
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
-    return matrix
+from features.sparse import incidence
 
 
 @dataclass
@@ -87,19 +78,17 @@ class HistoryIndex:
                 dtype=float,
             ),
             ids=[r.partnership.id for r in records],
-            providers=_incidence(
-                rows([r.provider_ids for r in records], provider_index), len(provider_index)
-            ),
-            facilitators=_incidence(
+            providers=incidence(rows([r.provider_ids for r in records], provider_index), len(provider_index)),
+            facilitators=incidence(
                 rows([r.facilitator_ids for r in records], facilitator_index),
                 len(facilitator_index),
             ),
-            beneficiaries=_incidence(rows(beneficiaries, countries.index), len(countries.index)),
-            groups=_incidence(rows(groups, group_index), len(group_index)),
-            sectors=_incidence(
+            beneficiaries=incidence(rows(beneficiaries, countries.index), len(countries.index)),
+            groups=incidence(rows(groups, group_index), len(group_index)),
+            sectors=incidence(
                 rows([r.partnership.sectors for r in records], sector_index), len(sector_index)
             ),
-            sdgs=_incidence([[g - 1 for g in r.partnership.sdgs] for r in records], 17),
+            sdgs=incidence([[g - 1 for g in r.partnership.sdgs] for r in records], 17),
             texts=texts,
         )
 

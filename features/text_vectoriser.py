@@ -21,6 +21,7 @@ from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 from sklearn.utils.validation import check_is_fitted
 from stop_words import get_stop_words
 
+from features.sparse import incidence
 from features.taxonomy import Field, Taxonomy, default_taxonomy
 from features.text import fold
 
@@ -111,15 +112,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         inplace_csr_row_normalize_l2(vectors)
         return vectors
 
-    def tag_names(self) -> list[str]:
-        """Names of the tag columns, the last block of every vector."""
-        check_is_fitted(self, "tag_idf_")
-        return list(self.tag_columns_)
-
     def _tag_counts(self, texts: list[str]) -> sp.csr_matrix:
         taxonomy = default_taxonomy()
         rows = [[self.tag_columns_[t] for t in text_tags(taxonomy, text)] for text in texts]
-        indptr = np.cumsum([0, *(len(r) for r in rows)])
-        indices = np.array([c for r in rows for c in r], dtype=np.int32)
-        data = np.ones(len(indices), dtype=np.float32)
-        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(self.tag_columns_)))
+        return incidence(rows, len(self.tag_columns_))

@@ -211,7 +211,7 @@ class Matcher:
                 continue
             view = self.history_.view(review.need.as_of)
             vector = self.text_.transform([review.need.document])
-            _, similarity = self._candidates(review.need, vector, view)
+            similarity = self._similarity(vector, view)
             p = np.array([provider_row[review.provider_id]])
             Xp.append(self._provider_X(view, review.need, p, similarity))
             yp.append(np.array([review.label]))
@@ -246,12 +246,17 @@ class Matcher:
         sqrt(|a|² + |b|² + 2 a·b) per provider, computed once per history view.
         """
         allowed = eligible_providers(self.index_, need, self.southern_)
-        profile, history = self.index_.provider_postings, view.provider_postings
+        similarity = self._similarity(vector, view)
         if view.retrieval_norms is None:
-            view.retrieval_norms = sum_norms(profile, history)
-        similarity = np.column_stack([cosines(profile, vector), cosines(history, vector)])
+            view.retrieval_norms = sum_norms(self.index_.provider_postings, view.provider_postings)
         scores = similarity.sum(axis=1) / view.retrieval_norms
         return retrieve(scores, self.retrieve_k, allowed, view.provider_total), similarity
+
+    def _similarity(self, vector: sp.csr_matrix, view: HistoryView) -> np.ndarray:
+        """Every provider's cosines with the need: (profile, past partnerships), one row each."""
+        return np.column_stack(
+            [cosines(self.index_.provider_postings, vector), cosines(view.provider_postings, vector)]
+        )
 
     def _provider_X(
         self, view: HistoryView, need: ResolvedNeed, candidates: np.ndarray, similarity: np.ndarray
