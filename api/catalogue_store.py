@@ -15,7 +15,6 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
 
 from features.catalogue import Catalogue
-from features.catalogue_files import PartnershipRecord
 from models import (
     CatalogueChange,
     Country,
@@ -26,7 +25,7 @@ from models import (
     Provider,
 )
 from models.catalogue import CountryBase, FacilitatorBase, ProviderBase
-from models.history import PartnershipBase
+from models.history import PartnershipBase, PartnershipRecord
 
 
 @dataclass

@@ -21,7 +21,7 @@ from api.security import create_key, revoke_key
 from api.settings import get_settings
 from features.catalogue import load_catalogue_files
 from features.errors import SSTCError
-from matching.protocols import ABLATIONS, RANKER_NAMES, evaluate, grouped_folds, temporal_split
+from matching.evaluation_runner import ABLATIONS, RANKER_NAMES, evaluate, grouped_folds, temporal_split
 from models.vocab import ProviderKind, Role
 
 app = typer.Typer(help="sstc-match: partner matching for South-South and triangular cooperation.")

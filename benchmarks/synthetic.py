@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from features.catalogue import Catalogue
-from features.catalogue_files import PartnershipRecord, read_countries
+from features.catalogue_files import read_countries
 from features.paths import fixtures_dir
 from features.taxonomy import default_taxonomy
 from models.catalogue import FacilitatorBase, ProviderBase
-from models.history import PartnershipBase
+from models.history import PartnershipBase, PartnershipRecord
 
 FILLER = [
     "programme",

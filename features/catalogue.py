@@ -15,7 +15,6 @@ from pathlib import Path
 
 from features.catalogue_files import (
     PartnershipReader,
-    PartnershipRecord,
     Vocabulary,
     read_countries,
     read_facilitators,
@@ -25,6 +24,7 @@ from features.names import NameResolver
 from features.paths import fixtures_dir
 from features.taxonomy import Taxonomy
 from models.catalogue import CountryBase, FacilitatorBase, ProviderBase
+from models.history import PartnershipRecord
 
 
 @dataclass

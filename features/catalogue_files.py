@@ -21,23 +21,13 @@ from rapidfuzz import fuzz
 
 from features.errors import RowError
 from features.names import NameResolver
+from features.regions import m49_regions, region_problem
 from features.taxonomy import Taxonomy
 from models.catalogue import CountryBase, FacilitatorBase, ProviderBase
-from models.history import PartnershipBase
+from models.history import PartnershipBase, PartnershipRecord
 from models.vocab import FacilitatorKind, IncomeGroup, Modality, ProviderKind
 
 Schema = TypeVar("Schema", bound=BaseModel)
-M49_REGIONS = frozenset(
-    [
-        "Africa", "Americas", "Asia", "Europe", "Oceania",
-        "Northern Africa", "Sub-Saharan Africa", "Latin America and the Caribbean",
-        "Northern America", "Central Asia", "Eastern Asia", "South-eastern Asia", "Southern Asia",
-        "Western Asia", "Eastern Europe", "Northern Europe", "Southern Europe", "Western Europe",
-        "Australia and New Zealand", "Melanesia", "Micronesia", "Polynesia",
-        "Eastern Africa", "Middle Africa", "Southern Africa", "Western Africa", "Caribbean",
-        "Central America", "South America", "Channel Islands",
-    ]
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,7 +37,7 @@ class Vocabulary:
     countries: frozenset[str]
     sectors: frozenset[str]
     modalities: frozenset[str] = frozenset(m.value for m in Modality)
-    regions: frozenset[str] = M49_REGIONS
+    regions: frozenset[str] = field(default_factory=m49_regions)
     income_groups: frozenset[str] = frozenset(g.value for g in IncomeGroup)
 
     def for_field(self, name: str) -> frozenset[str] | None:
@@ -162,15 +152,9 @@ def read_countries(path: Path) -> list[CountryBase]:
         country = validate_row(CountryBase, record, path, line, None)
         for key in ("region", "sub_region", "intermediate_region"):
             value = getattr(country, key)
-            if value and value not in M49_REGIONS:
-                raise RowError(
-                    path.name,
-                    line,
-                    key,
-                    value,
-                    "is not a UN M49 region name",
-                    closest_values(value, M49_REGIONS),
-                )
+            problem = region_problem(value) if value else None
+            if problem:
+                raise RowError(path.name, line, key, value, problem, closest_values(value, m49_regions()))
         countries.append(country)
     return countries
 
@@ -214,13 +198,6 @@ def _check_unique(path: Path, line: int, entity_id: str, lines: dict[str, int]) 
     if entity_id in lines:
         raise RowError(path.name, line, "id", entity_id, f"is already used on line {lines[entity_id]}")
     lines[entity_id] = line
-
-
-@dataclass
-class PartnershipRecord:
-    partnership: PartnershipBase
-    provider_ids: list[str] = field(default_factory=list)
-    facilitator_ids: list[str] = field(default_factory=list)
 
 
 _PROVIDER_PART = re.compile(r"\b([A-Z]{3})\b\s*(?:\(([^()]*)\))?")

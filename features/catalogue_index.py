@@ -14,9 +14,9 @@ import scipy.sparse as sp
 from sklearn.feature_extraction import DictVectorizer
 
 from features.catalogue import Catalogue
-from features.catalogue_files import M49_REGIONS
 from features.geography import INCOME_RANK, CountryFacts
 from features.postings import postings
+from features.regions import m49_regions
 from features.text_vectoriser import TextVectorizer
 from models.catalogue import FacilitatorBase, ProviderBase
 from models.vocab import ProviderKind
@@ -77,7 +77,7 @@ class CatalogueIndex:
         facilitators: list[FacilitatorBase] = catalogue.facilitators
         tags = DictVectorizer(dtype=np.float32).fit(
             [
-                tag_dict(list(range(1, 18)), sector_codes, [], [], sorted(M49_REGIONS)),
+                tag_dict(list(range(1, 18)), sector_codes, [], [], sorted(m49_regions())),
                 *(_org_tags(p) for p in providers),
                 *(_org_tags(f) for f in facilitators),
             ]
@@ -88,7 +88,7 @@ class CatalogueIndex:
         ]
         return cls(
             countries=countries,
-            group_index={g: i for i, g in enumerate(sorted(M49_REGIONS))},
+            group_index={g: i for i, g in enumerate(sorted(m49_regions()))},
             sector_index={s: i for i, s in enumerate(sector_codes)},
             tags=tags,
             field_columns={field: _field_columns(tags, field) for field in TAG_FIELDS},

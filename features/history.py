@@ -12,10 +12,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-from features.catalogue_files import PartnershipRecord
 from features.geography import CountryFacts
 from features.postings import postings
 from features.sparse import incidence
+from models.history import PartnershipRecord
 
 
 @dataclass

@@ -14,7 +14,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from features.catalogue import Catalogue
-from features.catalogue_files import PartnershipRecord
 from features.catalogue_index import CatalogueIndex
 from features.history import HistoryIndex, HistoryView
 from features.names import NameResolver
@@ -31,11 +30,12 @@ from features.postings import cosines, sum_norms
 from features.taxonomy import default_taxonomy
 from features.text_vectoriser import TextVectorizer
 from matching.diversity import diversify
+from matching.eligibility import eligible_facilitators, eligible_providers
 from matching.explanations import Explainer
 from matching.rankers import RANKERS, AdditiveRanker
 from matching.retrieval import retrieve
 from matching.triad_scores import COOPERATION_COLUMNS, FACILITATOR_NAMES, TriadScores, pair_rows
-from matching.triads import eligible_facilitators, eligible_providers
+from models.history import PartnershipRecord
 from models.needs import NeedCreate
 
 PROVIDER_NAMES = [name for name, _ in PROVIDER_FEATURES]

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 from sklearn.calibration import calibration_curve
 
-from features.catalogue_files import PartnershipRecord
 from features.needs import ResolvedNeed
 from matching.evaluation import exposure_gini
+from matching.evaluation_runner import METRICS
 from matching.matcher import Matcher, partnership_need
-from matching.protocols import METRICS
+from models.history import PartnershipRecord
 
 
 def bootstrap_ci(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from pydantic import ConfigDict
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
@@ -42,3 +44,12 @@ class PartnershipProvider(SQLModel, table=True):
 class PartnershipFacilitator(SQLModel, table=True):
     partnership_id: str = Field(foreign_key="partnership.id", primary_key=True, max_length=40)
     facilitator_id: str = Field(foreign_key="facilitator.id", primary_key=True, max_length=40)
+
+
+@dataclass
+class PartnershipRecord:
+    """A partnership of the history with the catalogue ids of its providers and facilitators."""
+
+    partnership: PartnershipBase
+    provider_ids: list[str] = field(default_factory=list)
+    facilitator_ids: list[str] = field(default_factory=list)

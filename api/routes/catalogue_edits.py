@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, col, select
 from api.catalogue_store import record_change
 from api.deps import SessionDep, require
 from api.errors import field_error
-from features.catalogue_files import M49_REGIONS
+from features.regions import region_problem
 from features.taxonomy import default_taxonomy
 from models import ApiKey, CatalogueChange, Country, Facilitator, Provider, Role
 from models.catalogue import FacilitatorBase, ProviderBase
@@ -47,8 +47,9 @@ def check_vocabulary(session: Session, record: ProviderBase | FacilitatorBase) -
         if code not in sectors:
             raise _unprocessable(f"sectors.{index}", f"{code!r} is not a DAC sector code of the taxonomy")
     for index, region in enumerate(record.regions):
-        if region not in M49_REGIONS:
-            raise _unprocessable(f"regions.{index}", f"{region!r} is not a UN M49 region name")
+        problem = region_problem(region)
+        if problem:
+            raise _unprocessable(f"regions.{index}", f"{region!r} {problem}")
     countries = [("country", record.country)] if isinstance(record, ProviderBase) else []
     if isinstance(record, FacilitatorBase):
         countries = [(f"countries.{i}", c) for i, c in enumerate(record.countries)]

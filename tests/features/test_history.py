@@ -7,11 +7,11 @@ from dataclasses import replace
 import numpy as np
 
 from features.catalogue import Catalogue
-from features.catalogue_files import PartnershipRecord
 from features.history import HistoryIndex, HistoryView
 from features.needs import ResolvedNeed
 from features.pairs import provider_features
 from matching.matcher import Matcher, partnership_need
+from models.history import PartnershipRecord
 
 
 def _history(matcher: Matcher, records: list[PartnershipRecord]) -> HistoryIndex:

@@ -15,9 +15,9 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from features.catalogue import Catalogue
-from features.catalogue_files import PartnershipRecord
 from matching.evaluation import dedupe, hit_at_k, ndcg_at_k, reciprocal_rank
 from matching.matcher import Matcher, partnership_need
+from models.history import PartnershipRecord
 
 RANKER_NAMES = ("learned", "prior", "popularity", "text-only", "random")
 FEATURE_GROUPS = ("text", "tags", "geography", "context", "history", "cooperation")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from features.catalogue import Catalogue
+from matching.eligibility import eligible_facilitators
 from matching.matcher import Matcher
-from matching.triads import eligible_facilitators
 
 
 def _eligible(learned: Matcher, need: dict[str, object]) -> set[str]:
