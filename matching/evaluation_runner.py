@@ -98,7 +98,7 @@ def _ranked_lists(matcher: Matcher, query: Query, depth: int) -> dict[str, list[
     need = partnership_need(query.record, matcher.country_languages_)
     assert need is not None
     index = matcher.index_
-    rows, _ = matcher._provider_ranking(need)
+    rows, _ = matcher.rank_providers(need)
     ranking = matcher.rank(need, k=depth)
     triads = [
         (index.provider_country_code[t["provider_row"]],

@@ -383,18 +383,33 @@ class Matcher:
         """Provider ids and scores per need, best first (the ranker contract used by evaluation)."""
         ids, scores = [], []
         for need in needs:
-            ranking = self._provider_ranking(need)
-            ids.append([self.index_.provider_ids[r] for r in ranking[0][:k]])
-            scores.append(ranking[1][:k])
+            rows, row_scores = self.rank_providers(need, k)
+            ids.append([self.index_.provider_ids[r] for r in rows])
+            scores.append(row_scores)
         return ids, scores
 
-    def _provider_ranking(self, need: ResolvedNeed) -> tuple[np.ndarray, np.ndarray]:
+    def rank_providers(self, need: ResolvedNeed, depth: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The retrieved provider rows and their scores, best first (the first `depth` if given)."""
         view = self.history_.view(need.as_of)
         vector = self.text_.transform([need.document])
         candidates, similarity = self._candidates(need, vector, view)
         scores = self.provider_ranker_.score(self._provider_X(view, need, candidates, similarity))
-        order = np.argsort(-scores, kind="stable")
+        order = np.argsort(-scores, kind="stable")[:depth]
         return candidates[order], scores[order]
+
+    def rank_facilitators(self, need: ResolvedNeed, provider_row: int) -> tuple[np.ndarray, np.ndarray]:
+        """Every eligible facilitator for one given provider, best first: the facilitator leg alone."""
+        view = self.history_.view(need.as_of)
+        vector = self.text_.transform([need.document])
+        facilitators = np.flatnonzero(eligible_facilitators(self.index_, need))
+        if len(facilitators) == 0:
+            return facilitators, np.zeros(0)
+        providers = np.array([provider_row])
+        triads = TriadScores(self.facilitator_ranker_, np.zeros(1), *self._facilitator_rows(
+            need, vector, view, providers, facilitators))  # fmt: skip
+        scores = triads.scores[0]
+        order = np.argsort(-scores, kind="stable")
+        return facilitators[order], scores[order]
 
     def to_json(self, ranking: Ranking) -> dict[str, Any]:
         index = self.index_

@@ -80,7 +80,7 @@ def provider_calibration(
         need = partnership_need(record, matcher.country_languages_)
         if need is None:
             continue
-        rows, scores = matcher._provider_ranking(need)
+        rows, scores = matcher.rank_providers(need)
         truth = {country_of[p] for p in record.provider_ids if p in country_of}
         probabilities.extend(1 / (1 + np.exp(-scores)))
         labels.extend(index.provider_country_code[r] in truth for r in rows)
