@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from sklearn.feature_extraction.text import strip_accents_unicode
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "&": " and "})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -11,8 +12,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 def fold(text: str) -> str:
     """Lower case, no accents, plain apostrophes: 'Côte d’Ivoire' -> "cote d'ivoire"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    return strip_accents_unicode(text.translate(_APOSTROPHES)).casefold().strip()
 
 
 def words(text: str) -> list[str]:
