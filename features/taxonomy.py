@@ -2,7 +2,9 @@
 
 Keywords in English, French, Spanish and Portuguese live in `fixtures/taxonomy/*.json`, never in
 code. Tagging looks up every 1- to 5-word window of the text in a dictionary of stemmed keywords,
-so it costs one pass over the text whatever the size of the taxonomy.
+so it costs one pass over the text whatever the size of the taxonomy. `synonyms` are words an office
+writes in a sector or modality field ("gender", "youth") that are too loose to tag free text with:
+they resolve a field, they never tag.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ class Taxonomy:
     def __init__(self, entries: dict[Field, list[dict]], fuzzy_cutoff: float = 0.85) -> None:
         self.fuzzy_cutoff = fuzzy_cutoff
         self.terms: dict[Field, dict[str, Term]] = {f: {} for f in FIELDS}
-        self._index: dict[str, set[Term]] = {}
+        self._index: dict[str, set[Term]] = {}  # keywords: tag text and resolve fields
+        self._words: dict[str, set[Term]] = {}  # keywords and synonyms: resolve fields only
         for name in FIELDS:
             for entry in entries[name]:
                 code = str(entry["code"])
@@ -95,7 +98,11 @@ class Taxonomy:
                     key = phrase_key(phrase)
                     if key:
                         self._index.setdefault(key, set()).add(term)
-        self._keys = sorted(self._index)
+                        self._words.setdefault(key, set()).add(term)
+                for phrase in _flatten(entry.get("synonyms", {}).values()):
+                    if key := phrase_key(phrase):
+                        self._words.setdefault(key, set()).add(term)
+        self._keys = sorted(self._words)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Taxonomy:
@@ -133,7 +140,7 @@ class Taxonomy:
         if query in self.terms[name]:
             return TermResolution(query, [self.terms[name][query]], [])
         key = phrase_key(query)
-        exact = [t for t in self._index.get(key, ()) if t.field == name]
+        exact = [t for t in self._words.get(key, ()) if t.field == name]
         if exact:
             return TermResolution(query, sorted(exact, key=lambda t: _code_order(t.code)), [])
         closest = self._closest(name, key)
@@ -147,7 +154,7 @@ class Taxonomy:
     def _closest(self, name: Field, key: str, limit: int = 3) -> list[tuple[Term, float]]:
         found: dict[Term, float] = {}
         for phrase, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, limit=40):
-            for term in self._index[phrase]:
+            for term in self._words[phrase]:
                 if term.field == name and term not in found:
                     found[term] = score / 100
         return sorted(found.items(), key=lambda item: -item[1])[:limit]
