@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.metrics.pairwise import haversine_distances
 
 from models.catalogue import CountryBase
 
@@ -13,10 +14,17 @@ INCOME_RANK = {"LIC": 0, "LMC": 1, "UMC": 2, "HIC": 3}
 CONTEXT_FLAGS = ("ldc", "lldc", "sids", "fragile")
 
 
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
-    lat1, lon1, lat2, lon2 = map(np.radians, (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from one point to each of many (degrees); NaN where a coordinate is unknown."""
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    out = np.full(lats.shape, np.nan)
+    known = ~(np.isnan(lats) | np.isnan(lons))
+    if np.isnan(lat) or np.isnan(lon) or not known.any():
+        return out  # haversine_distances refuses NaN and empty input
+    here = np.radians([[lat, lon]])
+    there = np.radians(np.column_stack([lats[known], lons[known]]))
+    out[known] = EARTH_RADIUS_KM * haversine_distances(here, there)[0]
+    return out
 
 
 @dataclass
