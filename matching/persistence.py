@@ -42,11 +42,8 @@ class ModelFileError(SSTCError):
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def save_matcher(matcher: Matcher, path: Path, card: dict[str, Any] | None = None) -> dict[str, Any]:
