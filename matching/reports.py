@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import bootstrap
 from sklearn.calibration import calibration_curve
 
 from features.needs import ResolvedNeed
@@ -24,10 +25,13 @@ def bootstrap_ci(
     data = np.asarray(values, dtype=float)
     if len(data) == 0:
         raise ValueError("bootstrap_ci needs at least one value")
-    rng = np.random.default_rng(seed)
-    means = data[rng.integers(0, len(data), size=(n_boot, len(data)))].mean(axis=1)
-    tail = (1 - level) / 2
-    return float(data.mean()), float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
+    mean = float(data.mean())
+    if np.ptp(data) == 0:  # one value, or all equal: scipy refuses the first, no interval to draw
+        return mean, mean, mean
+    result = bootstrap(
+        (data,), np.mean, n_resamples=n_boot, confidence_level=level, method="percentile", rng=seed
+    )
+    return mean, float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
 def metrics_with_ci(
