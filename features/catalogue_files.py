@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from features.errors import RowError
 from features.names import NameResolver
@@ -57,12 +57,14 @@ class Vocabulary:
 def closest_values(value: object, valid: Iterable[str], limit: int = 3) -> list[str]:
     """The valid values nearest to a bad one: by similarity, then by shared prefix, then A-Z."""
     text = str(value)
+    scored = process.extract(text, list(valid), scorer=fuzz.WRatio, limit=None)
 
-    def rank(candidate: str) -> tuple[float, int, str]:
+    def rank(match: tuple[str, float, int]) -> tuple[float, int, str]:
+        candidate, score, _ = match
         prefix = len(os.path.commonprefix([text.casefold(), candidate.casefold()]))  # noqa: RUF071
-        return (-fuzz.WRatio(text, candidate), -prefix, candidate)
+        return (-score, -prefix, candidate)
 
-    return sorted(valid, key=rank)[:limit]
+    return [candidate for candidate, _, _ in sorted(scored, key=rank)[:limit]]
 
 
 def _fail_validation(path: Path, line: int, exc: ValidationError, vocab: Vocabulary | None) -> None:
