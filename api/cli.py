@@ -6,17 +6,17 @@ import json
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import typer
 from rich.console import Console
-from rich.progress import track
 from rich.status import Status
 from rich.table import Table
 
 from api.catalogue_store import load_catalogue, store_catalogue
 from api.db import create_tables, get_engine
-from api.model_registry import active_matcher, active_version, train_version
+from api.model_registry import active_version, train_version
+from api.recommend_command import recommend
 from api.security import create_key, revoke_key
 from api.settings import get_settings
 from features.catalogue import load_catalogue_files
@@ -27,6 +27,7 @@ from models.vocab import ProviderKind, Role
 app = typer.Typer(help="sstc-match: partner matching for South-South and triangular cooperation.")
 catalogue_app = typer.Typer(help="Inspect the catalogue in the database.")
 app.add_typer(catalogue_app, name="catalogue")
+app.command("recommend")(recommend)
 console = Console()
 errors = Console(stderr=True)
 
@@ -148,64 +149,6 @@ def evaluate_command(
     console.print(table)
 
 
-@app.command()
-def recommend(
-    country: str | None = typer.Option(None, help="Beneficiary country: ISO3 or a name."),
-    text: str | None = typer.Option(None, help="The need, in English, French, Spanish or Portuguese."),
-    title: str = typer.Option("", help="A short title."),
-    sdg: list[int] = typer.Option([], help="SDG numbers (repeat the option)."),
-    sector: list[str] = typer.Option([], help="Sector words, e.g. 'school feeding'."),
-    modality: list[str] = typer.Option([], help="Modality words, e.g. 'technical assistance'."),
-    language: list[str] = typer.Option([], help="ISO 639-1 language codes."),
-    budget_usd: int | None = typer.Option(None, help="Budget in US dollars."),
-    k: int = typer.Option(10, help="How many suggestions."),
-    input_path: Path | None = typer.Option(
-        None, "--input", help="A JSON Lines file of needs, or a JSON file of one need."
-    ),
-    output_format: str = typer.Option("table", "--format", help="table, json or jsonl."),
-    database_url: str | None = DatabaseOption,
-) -> None:
-    """Recommend ranked triads (provider + facilitator) with explanations for one need or many."""
-    if output_format not in ("table", "json", "jsonl"):
-        _fail(f"--format: {output_format!r} is not one of table, json, jsonl")
-    needs: list[dict[str, Any]]
-    if input_path is not None:
-        needs = _read_needs(input_path)
-    elif country and text:
-        needs = [
-            {
-                "country": country,
-                "text": text,
-                "title": title,
-                "sdg": sdg,
-                "sector": sector,
-                "modality": modality,
-                "language": language,
-                "budget_usd": budget_usd,
-                "k": k,
-            }
-        ]
-    else:
-        _fail("give --country and --text, or --input FILE")
-    engine = get_engine(_database_url(database_url))
-    create_tables(engine)
-    matcher = active_matcher(engine, get_settings().model_dir)
-    batch = track(
-        needs, description="recommending", console=errors, disable=len(needs) < 2 or not errors.is_terminal
-    )
-    for number, raw in enumerate(batch, start=1):
-        try:
-            answer = matcher.recommend([matcher.resolve(raw)])[0]
-        except SSTCError as exc:
-            _fail(f"need {number}: {exc}")
-        if output_format == "jsonl":
-            print(json.dumps(answer, ensure_ascii=False))
-        elif output_format == "json":
-            print(json.dumps(answer, ensure_ascii=False, indent=2))
-        else:
-            _print_answer(answer)
-
-
 def _status(message: str) -> AbstractContextManager[Status | None]:
     """A spinner on a terminal, nothing when piped."""
     return console.status(message) if sys.stdout.isatty() else nullcontext()
@@ -214,43 +157,6 @@ def _status(message: str) -> AbstractContextManager[Status | None]:
 def _fail(message: str) -> NoReturn:
     errors.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     raise typer.Exit(code=2)
-
-
-def _read_needs(path: Path) -> list[dict[str, Any]]:
-    if not path.is_file():
-        _fail(f"--input: {path} is not a file")
-    content = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix == ".json":
-            return [json.loads(content)]
-        return [json.loads(line) for line in content.splitlines() if line.strip()]
-    except json.JSONDecodeError as exc:
-        _fail(f"--input: {path.name}, line {exc.lineno}: not valid JSON ({exc.msg})")
-        raise
-
-
-def _print_answer(answer: dict[str, Any]) -> None:
-    need = answer["need"]
-    console.print(
-        f"[bold]{need['country_name']}[/bold]: {need['title'] or need['text'][:80]}",
-        highlight=False,
-    )
-    if answer["abstained"]:
-        console.print(f"[yellow]{answer['message']}[/yellow]")
-    table = Table(show_lines=False)
-    for column in ("#", "score", "provider", "facilitator", "top reasons"):
-        table.add_column(column, justify="right" if column in ("#", "score") else "left")
-    for s in answer["suggestions"]:
-        facilitator = s["facilitator"]["name"] if s["facilitator"] else "(bilateral)"
-        table.add_row(
-            str(s["rank"]),
-            f"{s['score']:.2f}",
-            s["provider"]["name"],
-            facilitator,
-            "; ".join(s["reasons"][:3]),
-        )
-    console.print(table)
-    console.print(f"model {answer['model_version']} · {answer['data_snapshot']}", highlight=False)
 
 
 keys_app = typer.Typer(help="Create and revoke API keys (shown once, stored as hashes).")

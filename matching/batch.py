@@ -9,7 +9,8 @@ Dask bag maps over, on one machine or a cluster that can read the model file:
         answer_partition, str(model_path), sha256
     ).compute()
 
-and `answer_needs` runs the same partitions here, one after another.
+and `answer_needs` runs the same partitions here, one after another. `answer_with` answers with a
+matcher already loaded (the CLI's), by the same per-need rule.
 """
 
 from __future__ import annotations
@@ -32,16 +33,21 @@ def _matcher(model_path: str, sha256: str) -> Matcher:
 
 
 def answer_partition(needs: Iterable[dict[str, Any]], model_path: str, sha256: str) -> list[dict[str, Any]]:
+    """One answer per need, in order, with the model of this worker."""
+    return list(answer_with(_matcher(model_path, sha256), needs))
+
+
+def answer_with(matcher: Matcher, needs: Iterable[dict[str, Any] | SSTCError]) -> Iterator[dict[str, Any]]:
     """One answer per need, in order. A need that cannot be resolved gets `{"error": why}` in its
-    place, so one bad row does not cost the rest of the batch."""
-    matcher = _matcher(model_path, sha256)
-    answers = []
+    place, so one bad row does not cost the rest of the batch; so does an input row that could not
+    be read, passed in as its error."""
     for need in needs:
         try:
-            answers.append(matcher.recommend([matcher.resolve(need)])[0])
+            if isinstance(need, SSTCError):
+                raise need
+            yield matcher.recommend([matcher.resolve(need)])[0]
         except SSTCError as exc:
-            answers.append({"error": str(exc)})
-    return answers
+            yield {"error": str(exc)}
 
 
 def partitions(needs: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -57,7 +57,7 @@ def test_recommend_jsonl_answers_each_line_in_order(database: str, tmp_path: Pat
         app, ["recommend", "--input", str(path), "--format", "jsonl", "--database-url", database]
     )
     assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
+    lines = result.stdout.strip().splitlines()
     assert [json.loads(line)["need"]["country"] for line in lines] == [
         json.loads(n)["country"] for n in needs
     ]
@@ -118,3 +118,48 @@ def test_keys_are_shown_once_on_the_last_line_and_can_be_revoked(database: str) 
     missing = runner.invoke(app, ["keys", "create", "--role", "country_office", "--database-url", database])
     assert missing.exit_code == 2
     assert "a country_office key needs --country (an ISO3 code)" in missing.output
+
+
+def _jsonl(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "needs.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_recommend_batch_answers_every_good_line_and_names_the_bad_ones(
+    database: str, tmp_path: Path
+) -> None:
+    needs = (fixtures_dir() / "needs.jsonl").read_text(encoding="utf-8").splitlines()[:3]
+    atlantis = json.dumps({"country": "Atlantis", "text": "Sea walls.", "sector": ["zzqx"]})
+    path = _jsonl(tmp_path, [needs[0], needs[1], atlantis, "{not json", needs[2]])
+    result = runner.invoke(
+        app, ["recommend", "--input", str(path), "--format", "jsonl", "--database-url", database]
+    )
+    assert result.exit_code == 1
+    answers = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert len(answers) == 5
+    assert [a["need"]["country"] for a in (answers[0], answers[1], answers[4])] == [
+        json.loads(needs[i])["country"] for i in (0, 1, 2)
+    ]
+    assert answers[2]["line"] == 3 and answers[2]["error"].startswith("country: 'Atlantis' not found")
+    assert answers[3] == {"error": "not valid JSON (Expecting property name enclosed in double quotes, "
+                          "column 2)", "line": 4}  # fmt: skip
+    summary = " ".join(result.stderr.split())
+    assert summary.startswith("answered 3 of 5 needs; 2 failed: line 3: country: 'Atlantis' not found")
+    assert "; line 4: not valid JSON" in summary
+
+
+def test_recommend_batch_of_good_lines_exits_0_and_keeps_unmatched_words(
+    database: str, tmp_path: Path
+) -> None:
+    need = {"country": "SEN", "text": "Emplois des jeunes dans la pêche.", "sector": ["zzqx", "jobs"]}
+    path = _jsonl(tmp_path, [json.dumps(need), (fixtures_dir() / "needs.jsonl").read_text().splitlines()[5]])
+    result = runner.invoke(
+        app, ["recommend", "--input", str(path), "--format", "jsonl", "--database-url", database]
+    )
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in result.stdout.strip().splitlines())
+    assert first["need"]["sector"] == [{"code": "160", "name": "Other social infrastructure and services"}]
+    assert [(u["field"], u["word"]) for u in first["need"]["unmatched_terms"]] == [("sector.0", "zzqx")]
+    assert "error" not in second
+    assert " ".join(result.stderr.split()) == "answered 2 of 2 needs"

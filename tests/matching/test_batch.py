@@ -9,8 +9,9 @@ import dask.bag as db
 import pytest
 
 from features.catalogue import Catalogue
+from features.errors import SSTCError
 from features.paths import fixtures_dir
-from matching.batch import answer_needs, answer_partition, partitions
+from matching.batch import answer_needs, answer_partition, answer_with, partitions
 from matching.matcher import Matcher
 from matching.persistence import load_matcher, save_matcher
 
@@ -49,3 +50,15 @@ def test_partitions_keep_order_and_refuse_a_size_below_one() -> None:
     assert [x for p in partitions(range(7), 3) for x in p] == list(range(7))
     with pytest.raises(ValueError, match="partition size must be at least 1, not 0"):
         list(partitions(range(3), 0))
+
+
+def test_a_loaded_matcher_answers_as_the_partitions_do_and_keeps_a_read_error_in_place(
+    saved_model: tuple[Path, str],
+) -> None:
+    path, sha = saved_model
+    needs = _needs()
+    unreadable = SSTCError("not valid JSON (Expecting value, column 1)")
+    answers = list(answer_with(load_matcher(path, sha), [*needs[:2], unreadable, *needs[2:]]))
+    assert answers[:2] + answers[3:] == list(answer_needs(needs, path, sha, partition_size=4))
+    assert answers[2] == {"error": "not valid JSON (Expecting value, column 1)"}
+    assert "Atlantis" in answers[3]["error"]
