@@ -87,3 +87,23 @@ def exposure_gini(ranked: Ranked, catalogue: Sequence[Hashable], k: int) -> floa
     """Concentration of how often each catalogue item is proposed in the top k (zeros included)."""
     counts = Counter(item for r in ranked for item in r[:k])
     return gini([counts.get(item, 0) for item in dict.fromkeys(catalogue)])
+
+
+def _check_lists(ranked: Ranked, k: int) -> None:
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    for i, items in enumerate(ranked):
+        if not items:
+            raise ValueError(f"query {i} has an empty list")
+
+
+def distinct_at_k(ranked: Ranked, k: int) -> np.ndarray:
+    """How many distinct items each top k holds (e.g. the facilitators of the top 10 triads)."""
+    _check_lists(ranked, k)
+    return np.array([float(len(set(r[:k]))) for r in ranked])
+
+
+def top_share_at_k(ranked: Ranked, k: int) -> np.ndarray:
+    """Share of each top k taken by its most frequent item (1 = one item fills the whole list)."""
+    _check_lists(ranked, k)
+    return np.array([Counter(r[:k]).most_common(1)[0][1] / len(r[:k]) for r in ranked])

@@ -10,12 +10,14 @@ import pytest
 from matching.evaluation import (
     catalogue_coverage,
     dedupe,
+    distinct_at_k,
     exposure_gini,
     gini,
     hit_at_k,
     ndcg_at_k,
     recall_at_k,
     reciprocal_rank,
+    top_share_at_k,
 )
 
 RANKED = [["a", "b", "c", "d"], ["c", "a", "b", "d"], ["d", "c", "b", "a"]]
@@ -85,3 +87,18 @@ def test_gini_matches_a_slow_reference() -> None:
 
 def test_dedupe_keeps_first_occurrence() -> None:
     assert dedupe(["BRA", "IND", "BRA", "CHN"]) == ["BRA", "IND", "CHN"]
+
+
+def test_diversity_of_ten_triads_by_hand() -> None:
+    shown = [["UNDP"] * 8 + ["WFP", "FAO"], ["WFP", "FAO", "WFP", "IFAD"]]
+    assert distinct_at_k(shown, 10).tolist() == [3.0, 3.0]
+    # a list shorter than k: the share is of what is shown (2 of 4)
+    assert top_share_at_k(shown, 10).tolist() == [pytest.approx(0.8), pytest.approx(0.5)]
+    assert top_share_at_k([["a", "b", "c"]], 1)[0] == 1.0
+
+
+def test_diversity_inputs_are_checked() -> None:
+    with pytest.raises(ValueError, match="query 1 has an empty list"):
+        distinct_at_k([["a"], []], 10)
+    with pytest.raises(ValueError, match="k must be at least 1, got 0"):
+        top_share_at_k([["a"]], 0)
