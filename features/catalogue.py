@@ -13,16 +13,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from features.catalogue_files import (
-    PartnershipReader,
-    Vocabulary,
-    read_countries,
-    read_facilitators,
-    read_providers,
-)
+from features.catalogue_files import read_countries, read_facilitators, read_providers
 from features.names import NameResolver
+from features.partnership_reader import PartnershipReader
 from features.paths import fixtures_dir
 from features.taxonomy import Taxonomy
+from features.vocabulary import Vocabulary
 from models.catalogue import CountryBase, FacilitatorBase, ProviderBase
 from models.history import PartnershipRecord
 
