@@ -8,9 +8,9 @@ from typing import Any
 from fastapi import HTTPException, status
 from sqlmodel import Session, col, select
 
-from features.needs import ResolvedNeed
+from features.needs import ResolvedNeed, UnmatchedTerm
 from models import ApiKey, Modality, Need, Review, Role, Suggestion
-from models.schemas import NeedPublic, SuggestionPublic
+from models.schemas import NeedPublic, SuggestionPublic, UnmatchedTermPublic
 
 
 def visible_need(session: Session, key: ApiKey, need_id: int) -> Need:
@@ -41,6 +41,7 @@ def store_need(session: Session, key: ApiKey, resolved: ResolvedNeed) -> Need:
         modalities=[Modality(m) for m in resolved.modalities],
         languages=resolved.languages,
         budget_usd=resolved.budget_usd,
+        unmatched_terms=[u.to_json() for u in resolved.unmatched],
         created_by=key.id,
     )
     session.add(need)
@@ -55,6 +56,7 @@ def need_public(need: Need) -> NeedPublic:
         id=need.id, status=need.status, created_at=need.created_at, country=need.country, title=need.title,
         text=need.text, sdgs=need.sdgs, sectors=need.sectors, modalities=[str(m) for m in need.modalities],
         languages=need.languages, budget_usd=need.budget_usd,
+        unmatched_terms=[UnmatchedTermPublic.model_validate(u) for u in need.unmatched_terms or []],
     )  # fmt: skip
 
 
@@ -63,6 +65,7 @@ def resolved_need(need: Need, k: int = 10) -> ResolvedNeed:
         country=need.country, text=need.text, title=need.title, sdgs=list(need.sdgs),
         sectors=list(need.sectors), modalities=[str(m) for m in need.modalities],
         languages=list(need.languages), budget_usd=need.budget_usd, k=k,
+        unmatched=[UnmatchedTerm(**u) for u in need.unmatched_terms or []],
     )  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import ConfigDict
 from sqlalchemy import JSON, Column
@@ -59,6 +60,8 @@ class NeedBase(SQLModel):
     modalities: list[Modality] = Field(default_factory=list, sa_column=Column(JSON))
     languages: list[LanguageCode] = Field(default_factory=list, sa_column=Column(JSON))
     budget_usd: int | None = Field(default=None, ge=0)
+    # sector and modality words that matched no term: {"field", "word", "closest"}, kept with the need
+    unmatched_terms: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
 
 
 class Need(NeedBase, table=True):

@@ -17,6 +17,14 @@ class Page(BaseModel, Generic[Item]):
     count: int
 
 
+class UnmatchedTermPublic(BaseModel):
+    """A sector or modality word that matched no taxonomy term: kept with the need, in its text."""
+
+    field: str = Field(description="The field and the word's position in it", examples=["sector.1"])
+    word: str
+    closest: list[str] = Field(description="The closest terms, 'Name (code)', best first")
+
+
 class NeedPublic(BaseModel):
     id: int
     status: NeedStatus
@@ -29,6 +37,7 @@ class NeedPublic(BaseModel):
     modalities: list[str]
     languages: list[str]
     budget_usd: int | None
+    unmatched_terms: list[UnmatchedTermPublic] = []
 
 
 class Contribution(BaseModel):
@@ -57,10 +66,32 @@ class SuggestionPublic(BaseModel):
     decision: Decision | None = None
 
 
+class SectorName(BaseModel):
+    code: str
+    name: str
+
+
+class NeedAnswer(BaseModel):
+    """The need as the engine read it: codes resolved from the words, and the words it kept."""
+
+    country: str
+    country_name: str
+    title: str
+    text: str
+    sdg: list[int]
+    sector: list[SectorName]
+    modality: list[str]
+    language: list[str]
+    budget_usd: int | None
+    k: int
+    tagged: dict[str, list[str]] = Field(description="Codes found in the title and text")
+    unmatched_terms: list[UnmatchedTermPublic]
+
+
 class MatchAnswer(BaseModel):
     """The engine's answer for one need: the same JSON as `sstc recommend --format json`."""
 
-    need: dict[str, Any]
+    need: NeedAnswer
     model_version: str
     data_snapshot: str
     abstained: bool

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from models.schemas import MatchAnswer
+from models.schemas import MatchAnswer, NeedAnswer
 from tests.api.conftest import Service
 
 NEED = {
@@ -135,9 +135,32 @@ def test_unknown_words_get_422_with_the_closest_terms(service: Service) -> None:
     error = response.json()["detail"][0]
     assert error["field"] == "country" and error["type"] == "not_found" and error["closest"]
     response = service.client.post(
-        "/api/v1/needs", json={**NEED, "sector": ["school feeding", "zzqx"]}, headers=service.as_("helpdesk")
+        "/api/v1/needs", json={**NEED, "sdg": [2, 18]}, headers=service.as_("helpdesk")
     )
-    assert response.json()["detail"][0]["field"] == "sector.1"
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-2:] == ["sdg", 1]
+
+
+def test_a_stored_need_keeps_a_word_that_matches_no_term(service: Service) -> None:
+    need = create_need(service, sector=["school feeding", "zzqx"])
+    assert need["sectors"] == ["112"]
+    assert [(u["field"], u["word"]) for u in need["unmatched_terms"]] == [("sector.1", "zzqx")]
+    assert need["unmatched_terms"][0]["closest"]
+    again = service.client.get(f"/api/v1/needs/{need['id']}", headers=service.as_("kenya")).json()
+    assert again["unmatched_terms"] == need["unmatched_terms"]
+
+
+def test_match_with_a_word_that_matches_no_term_answers_and_names_it(service: Service) -> None:
+    answer = service.client.post(
+        "/api/v1/match", json={**NEED, "sector": ["zzqx"], "k": 3}, headers=service.as_("helpdesk")
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["need"]["sector"] == []
+    (term,) = body["need"]["unmatched_terms"]
+    assert term["field"] == "sector.0" and term["word"] == "zzqx" and len(term["closest"]) == 3
+    assert len(body["suggestions"]) == 3
+    need = body["need"]
+    assert NeedAnswer.model_validate(need).model_dump(mode="json", exclude_unset=True) == need
 
 
 def test_match_answers_without_storing(service: Service) -> None:
@@ -148,7 +171,7 @@ def test_match_answers_without_storing(service: Service) -> None:
     assert body["need"]["country"] == "KEN" and len(body["suggestions"]) == 3
     assert service.client.get("/api/v1/needs", headers=service.as_("helpdesk")).json()["count"] == before
     # sent without re-validation, so held to the declared schema here: nothing missing, nothing extra
-    assert MatchAnswer.model_validate(body).model_dump(mode="json", exclude_none=True) == body
+    assert MatchAnswer.model_validate(body).model_dump(mode="json", exclude_unset=True) == body
 
 
 def test_catalogue_search_is_fuzzy(service: Service) -> None:
@@ -232,3 +255,14 @@ def test_a_default_secret_is_refused_in_production() -> None:
     ):
         Settings(environment="production")
     assert Settings(environment="production", secret_key="s3cret-of-our-own").environment == "production"
+
+
+def test_the_need_page_says_which_words_matched_no_term(service: Service) -> None:
+    need = create_need(service, who="helpdesk", sector=["school feeding", "zzqx"])
+    client = service.client
+    csrf = client.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
+    client.post("/login", data={"key": service.keys["helpdesk"], "csrf": csrf}, follow_redirects=False)
+    html = " ".join(client.get(f"/needs/{need['id']}").text.split())
+    client.cookies.clear()
+    closest = ", ".join(need["unmatched_terms"][0]["closest"])
+    assert f"Not matched to the taxonomy: ‘zzqx’ (sector) — closest: {closest}; kept in the text." in html
