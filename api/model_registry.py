@@ -12,9 +12,11 @@ from sqlmodel import Session, col, select
 from api.catalogue_store import load_catalogue
 from api.needs_store import resolved_need
 from features.errors import SSTCError
-from matching.evaluation_runner import evaluate, grouped_folds
-from matching.matcher import Matcher, Review
+from matching.evaluation_runner import evaluate
+from matching.matcher import Matcher
 from matching.persistence import load_matcher, save_matcher, sha256_of
+from matching.splits import grouped_folds
+from matching.training_examples import Review
 from models import Decision, ModelStatus, ModelVersion, Need, Suggestion
 from models import Review as ReviewRow
 

@@ -32,9 +32,11 @@ from threadpoolctl import threadpool_limits
 from benchmarks.synthetic import synthetic_catalogue
 from features.catalogue import Catalogue
 from features.needs import ResolvedNeed
+from features.provider_features import PROVIDER_FEATURES
 from features.text import words
-from matching.matcher import PROVIDER_NAMES, Matcher
+from matching.matcher import Matcher
 from matching.rankers import LearnedRanker
+from matching.training_examples import training_rows
 
 HERE = Path(__file__).parent
 console = Console(width=150)
@@ -276,11 +278,12 @@ def main() -> None:
         else:
             row += ["—", "—"]
         # training the learned ranker alone on labelled pairs made from this catalogue's history
-        X, y, _, _ = matcher._training_rows(catalogue.partnerships, [])
+        rows = training_rows(matcher, catalogue.partnerships, [])
+        X, y = rows.provider_X, rows.provider_y
         reps = max(1, 100_000 // max(len(y), 1) + 1)
         X, y = np.vstack([X] * reps)[:100_000], np.concatenate([y] * reps)[:100_000]
         start = time.perf_counter()
-        LearnedRanker().fit(X, y, PROVIDER_NAMES, np.zeros(len(PROVIDER_NAMES)))
+        LearnedRanker().fit(X, y, PROVIDER_FEATURES)
         results[f"train_s_{label}"] = time.perf_counter() - start
         row.append(f"{results[f'train_s_{label}']:.1f}")
         with tempfile.TemporaryDirectory() as folder:

@@ -15,15 +15,15 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import SplineTransformer
 from sklearn.utils.validation import check_is_fitted
 
+from features.feature_spec import FeatureSet
+
 
 class AdditiveRanker(BaseEstimator):
     name: ClassVar[str] = "additive"
     # each contribution depends on its own feature alone, so columns can be scored separately
     separable: ClassVar[bool] = True
 
-    def fit(
-        self, X: np.ndarray, y: np.ndarray, feature_names: list[str], reference: np.ndarray
-    ) -> AdditiveRanker:
+    def fit(self, X: np.ndarray, y: np.ndarray, features: FeatureSet) -> AdditiveRanker:
         raise NotImplementedError
 
     def contributions(self, X: np.ndarray) -> tuple[float, np.ndarray]:
@@ -55,14 +55,17 @@ class LinearRanker(AdditiveRanker):
     weights: ClassVar[dict[str, float]] = {}
     intercept: ClassVar[float] = 0.0
 
-    def fit(
-        self, X: np.ndarray, y: np.ndarray, feature_names: list[str], reference: np.ndarray
-    ) -> LinearRanker:
-        self.feature_names_ = list(feature_names)
-        self.reference_ = np.asarray(reference, dtype=float)
-        self.coef_ = np.array([self.weights.get(n, 0.0) for n in feature_names])
+    def fit(self, X: np.ndarray, y: np.ndarray, features: FeatureSet) -> LinearRanker:
+        self.feature_names_ = features.names
+        self.reference_ = features.reference
+        self.coef_ = self._weights(features)
         self.prior_ = float(self.intercept)
         return self
+
+    def _weights(self, features: FeatureSet) -> np.ndarray:
+        for name in self.weights:
+            features[name]  # an unknown name is an error, never a silent 0
+        return np.array([self.weights.get(n, 0.0) for n in features.names])
 
     def contributions(self, X: np.ndarray) -> tuple[float, np.ndarray]:
         check_is_fitted(self, "coef_")
@@ -70,7 +73,7 @@ class LinearRanker(AdditiveRanker):
 
 
 class PriorRanker(LinearRanker):
-    """Cold start: hand-set weights, usable with no history at all.
+    """Cold start: the hand-set `prior_weight` of each feature's declaration, usable with no history.
 
     The weights say, in log-odds, how much each fact should move a match: a full match of the
     need's sectors (+2.0) counts most, then similar wording (+3.0 per unit of cosine, which rarely
@@ -80,27 +83,9 @@ class PriorRanker(LinearRanker):
 
     name = "prior"
     intercept = -4.0
-    weights = {
-        "text_similarity": 3.0,
-        "history_text_similarity": 2.0,
-        "sector_overlap": 2.0,
-        "sdg_overlap": 1.0,
-        "modality_overlap": 0.5,
-        "language_match": 0.8,
-        "shared_official_language": 0.8,
-        "serves_region": 0.6,
-        "same_sub_region": 0.4,
-        "similar_context": 0.3,
-        "distance": -0.3,
-        "experience": 0.5,
-        "sector_experience": 0.5,
-        "past_cooperation": 0.5,
-        "country_activity": 0.5,
-        "sector_activity": 0.5,
-        "regional_focus": 0.5,
-        "provider_cooperation": 0.7,
-        "provider_language": 0.3,
-    }
+
+    def _weights(self, features: FeatureSet) -> np.ndarray:
+        return features.prior_weights()
 
 
 class PopularityRanker(LinearRanker):
@@ -126,9 +111,7 @@ class RandomRanker(AdditiveRanker):
     def __init__(self, random_state: int = 0) -> None:
         self.random_state = random_state
 
-    def fit(
-        self, X: np.ndarray, y: np.ndarray, feature_names: list[str], reference: np.ndarray
-    ) -> RandomRanker:
+    def fit(self, X: np.ndarray, y: np.ndarray, features: FeatureSet) -> RandomRanker:
         self.feature_names_ = ["random"]
         self.rng_ = np.random.default_rng(self.random_state)
         return self
@@ -164,16 +147,15 @@ class LearnedRanker(AdditiveRanker):
         self,
         X: np.ndarray,
         y: np.ndarray,
-        feature_names: list[str],
-        reference: np.ndarray,
+        features: FeatureSet,
         sample_weight: np.ndarray | None = None,
     ) -> LearnedRanker:
-        if X.shape[1] != len(feature_names):
-            raise ValueError(f"X has {X.shape[1]} columns but {len(feature_names)} feature names")
+        if X.shape[1] != len(features):
+            raise ValueError(f"X has {X.shape[1]} columns but {len(features)} features")
         if len(np.unique(y)) < 2:
             raise ValueError("the learned ranker needs positive and negative examples")
-        self.feature_names_ = list(feature_names)
-        self.reference_ = np.asarray(reference, dtype=float)
+        self.feature_names_ = features.names
+        self.reference_ = features.reference
         self.transformers_: list[SplineTransformer | None] = []
         for j in range(X.shape[1]):
             column = X[:, j : j + 1]

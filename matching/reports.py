@@ -14,7 +14,8 @@ from sklearn.calibration import calibration_curve
 from features.needs import ResolvedNeed
 from matching.evaluation import exposure_gini
 from matching.evaluation_runner import METRICS
-from matching.matcher import Matcher, partnership_need
+from matching.matcher import Matcher
+from matching.training_examples import partnership_need
 from models.history import PartnershipRecord
 
 
@@ -43,6 +44,8 @@ def metrics_with_ci(
         members = [
             r for r in rows if r["ranker"] == ranker and r["target"] == target and subset in r["subsets"]
         ]
+        if not members:  # a baseline evaluated on other targets only
+            continue
         for metric in METRICS:
             mean, low, high = bootstrap_ci([r[metric] for r in members], seed=seed)
             out.append({"ranker": ranker, "metric": metric, "mean": mean, "low": low, "high": high})
@@ -68,6 +71,8 @@ def exposure(rows: list[dict[str, Any]], catalogue_ids: Sequence[str], target: s
     ginis = {}
     for ranker in dict.fromkeys(r["ranker"] for r in rows):
         lists = [r["top10"] for r in rows if r["ranker"] == ranker and r["target"] == target]
+        if not lists:
+            continue
         ginis[ranker] = exposure_gini(lists, list(catalogue_ids), 10)
     return pd.Series(ginis, name="exposure gini")
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from features.pairs import FACILITATOR_FEATURES
+from features.facilitator_features import FACILITATOR_FEATURES
 from matching.rankers import AdditiveRanker
 
-FACILITATOR_NAMES = [name for name, _ in FACILITATOR_FEATURES]
-COOPERATION_COLUMNS = [FACILITATOR_NAMES.index(n) for n in ("provider_cooperation", "provider_language")]
-NEED_COLUMNS = [j for j in range(len(FACILITATOR_NAMES)) if j not in COOPERATION_COLUMNS]
+COOPERATION_COLUMNS = FACILITATOR_FEATURES.columns(per_pair=True)
+NEED_COLUMNS = FACILITATOR_FEATURES.columns(per_pair=False)
 
 
 def pair_rows(base: np.ndarray, pairs: np.ndarray) -> np.ndarray:

@@ -9,8 +9,8 @@ import numpy as np
 from features.catalogue import Catalogue
 from features.history import HistoryIndex, HistoryView
 from features.needs import ResolvedNeed
-from features.pairs import provider_features
-from matching.matcher import Matcher, partnership_need
+from matching.matcher import Matcher
+from matching.training_examples import partnership_need
 from models.history import PartnershipRecord
 
 
@@ -29,8 +29,8 @@ def _history(matcher: Matcher, records: list[PartnershipRecord]) -> HistoryIndex
 
 def _features(matcher: Matcher, view: HistoryView, need: ResolvedNeed, rows: np.ndarray) -> np.ndarray:
     vector = matcher.text_.transform([need.document])
-    _, similarity = matcher._candidates(need, vector, view)  # cosines with profiles and past texts
-    return provider_features(matcher.index_, view, need, rows, similarity[rows])
+    _, similarity = matcher.candidates(need, vector, view)  # cosines with profiles and past texts
+    return matcher.provider_matrix(view, need, rows, similarity)
 
 
 def test_history_features_ignore_the_future(catalogue: Catalogue) -> None:

@@ -6,7 +6,8 @@ import numpy as np
 
 from features.catalogue import Catalogue
 from features.text_vectoriser import TextVectorizer
-from matching.matcher import Matcher, Review
+from matching.matcher import Matcher
+from matching.training_examples import Review
 
 
 def _score(matcher: Matcher, need, provider_id: str) -> float:  # type: ignore[no-untyped-def]
@@ -85,7 +86,7 @@ def test_retrieval_scores_are_cosines_with_profile_plus_history(learned: Matcher
     view = learned.history_.view(None)
     need = learned.resolve({"country": "MOZ", "text": "Community health workers and vaccine cold chains."})
     vector = learned.text_.transform([need.document])
-    _, similarity = learned._candidates(need, vector, view)
+    _, similarity = learned.candidates(need, vector, view)
     assert view.retrieval_norms is not None
     profiles = learned.index_.provider_postings.T  # documents as rows again
     history = view.provider_postings.T

@@ -1,0 +1,139 @@
+"""Need–facilitator and provider–facilitator features: one declaration each (see
+`features.feature_spec`). The per-pair ones are computed for every (provider, facilitator) pair."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+
+from features.catalogue_index import CatalogueIndex
+from features.feature_spec import Feature, FeatureSet
+from features.history import HistoryView
+from features.needs import ResolvedNeed
+from features.pair_context import count_in, need_columns, overlap
+from features.postings import cosines
+
+
+@dataclass
+class FacilitatorContext:
+    """What the facilitator features of one need read: the facilitators, and the providers they
+    may be paired with."""
+
+    index: CatalogueIndex
+    view: HistoryView
+    need: ResolvedNeed
+    need_vector: sp.csr_matrix
+    facilitators: np.ndarray
+    providers: np.ndarray
+
+    @cached_property
+    def tags(self) -> np.ndarray:
+        return self.index.facilitator_tags[self.facilitators]
+
+    @cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        return need_columns(self.index, self.need)
+
+    @cached_property
+    def need_row(self) -> int:
+        return self.index.countries.index[self.need.country]
+
+    @cached_property
+    def need_groups(self) -> list[str]:
+        return self.index.countries.groups[self.need_row]
+
+    def tag_share(self, field: str) -> np.ndarray:
+        if len(self.columns[field]) == 0:
+            return np.full(len(self.facilitators), np.nan)
+        return overlap(self.tags, self.columns[field])
+
+
+def _sector_activity(c: FacilitatorContext) -> np.ndarray:
+    sectors = np.array([c.index.sector_index[s] for s in c.need.all_sectors()], dtype=np.int64)
+    return np.log1p(count_in(c.view.facilitator_by_sector, c.facilitators, sectors))
+
+
+def _region_activity(c: FacilitatorContext) -> np.ndarray:
+    groups = np.array([c.index.group_index[g] for g in c.need_groups[1:2]], dtype=np.int64)
+    return np.log1p(count_in(c.view.facilitator_by_group, c.facilitators, groups))
+
+
+def _country_activity(c: FacilitatorContext) -> np.ndarray:
+    return np.log1p(c.view.facilitator_by_country[:, c.need_row].toarray().ravel()[c.facilitators])
+
+
+def _regional_focus(c: FacilitatorContext) -> np.ndarray:
+    return overlap(c.tags, c.index.columns([f"region={g}" for g in c.need_groups])) > 0
+
+
+def _provider_cooperation(c: FacilitatorContext) -> np.ndarray:
+    """(P, F): partnerships the provider's country and the facilitator did together."""
+    country_profiles = c.index.provider_parent[c.providers]
+    return np.log1p(c.view.cooperation[country_profiles][:, c.facilitators].toarray())
+
+
+def _provider_language(c: FacilitatorContext) -> np.ndarray:
+    """(P, F): 1 when the provider and the facilitator list a working language in common."""
+    language_columns = c.index.field_columns["language"]
+    p_lang = c.index.provider_tags[c.providers].toarray()[:, language_columns]
+    f_lang = c.tags[:, language_columns]
+    return ((p_lang @ f_lang.T) > 0).astype(float)
+
+
+FACILITATOR_FEATURES = FeatureSet(
+    "facilitator",
+    [
+        Feature("text_similarity", "text",
+                lambda c: cosines(c.index.facilitator_postings, c.need_vector)[c.facilitators],
+                helps="{f.facilitator}'s mandate uses similar words (cosine {value:.2f})",
+                caveat="{f.facilitator}'s mandate shares few of the need's words (cosine {value:.2f})",
+                prior_weight=3.0),
+        Feature("history_text_similarity", "text",
+                lambda c: cosines(c.view.facilitator_postings, c.need_vector)[c.facilitators],
+                helps="{f.facilitator} supported partnerships that read like this need (cosine {value:.2f})",
+                caveat="{f.facilitator}'s past partnerships read little like this need (cosine {value:.2f})",
+                prior_weight=2.0),
+        Feature("sector_overlap", "tags", lambda c: c.tag_share("sector"),
+                helps="{f.facilitator} funds {value:.0%} of the need's sectors",
+                caveat="{f.facilitator} funds only {value:.0%} of the need's sectors", prior_weight=2.0),
+        Feature("sdg_overlap", "tags", lambda c: c.tag_share("sdg"),
+                helps="{f.facilitator} works on {value:.0%} of the need's SDGs",
+                caveat="{f.facilitator} works on only {value:.0%} of the need's SDGs", prior_weight=1.0),
+        Feature("modality_overlap", "tags", lambda c: c.tag_share("modality"),
+                helps="{f.facilitator} supports {value:.0%} of the requested modalities",
+                caveat="{f.facilitator} supports only {value:.0%} of the requested modalities",
+                prior_weight=0.5),
+        Feature("language_match", "tags", lambda c: c.tag_share("language") > 0,
+                helps="{f.facilitator} works in the need's language",
+                caveat="{f.facilitator} does not list the need's language", prior_weight=0.8),
+        Feature("regional_focus", "geography", _regional_focus,
+                helps="{f.facilitator} focuses on {f.beneficiary}'s region",
+                caveat="{f.facilitator} does not list {f.beneficiary}'s region among its focus",
+                prior_weight=0.5),
+        Feature("experience", "history", lambda c: np.log1p(c.view.facilitator_total[c.facilitators]),
+                helps="{f.facilitator} facilitated {count} past partnership(s)",
+                caveat="{f.facilitator} facilitated only {count} past partnership(s)", prior_weight=0.5),
+        Feature("country_activity", "history", _country_activity,
+                helps="{f.facilitator} facilitated {count} partnership(s) in {f.beneficiary}",
+                caveat="{f.facilitator} facilitated only {count} partnership(s) in {f.beneficiary}",
+                prior_weight=0.5),
+        Feature("sector_activity", "history", _sector_activity,
+                helps="{f.facilitator} facilitated {count} partnership(s) in the need's sectors",
+                caveat="{f.facilitator} facilitated only {count} partnership(s) in the need's sectors",
+                prior_weight=0.5),
+        Feature("region_activity", "history", _region_activity,
+                helps="{f.facilitator} facilitated {count} partnership(s) in the beneficiary's sub-region",
+                caveat="{f.facilitator} facilitated only {count} partnership(s) in its sub-region"),
+        Feature("provider_cooperation", "cooperation", _provider_cooperation, per_pair=True,
+                helps="{f.provider} and {f.facilitator} worked together in {count} partnership(s)",
+                caveat="{f.provider} and {f.facilitator} worked together in only {count} partnership(s)",
+                prior_weight=0.7),
+        Feature("provider_language", "cooperation", _provider_language, per_pair=True,
+                helps="{f.provider} and {f.facilitator} share a working language",
+                caveat="{f.provider} and {f.facilitator} list no working language in common",
+                prior_weight=0.3),
+    ],
+)  # fmt: skip

@@ -1,0 +1,178 @@
+"""Need–provider features: one declaration each (see `features.feature_spec`), over the retrieved
+candidates of one need."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from features.catalogue_index import CatalogueIndex
+from features.feature_spec import Feature, FeatureSet
+from features.history import HistoryView
+from features.needs import ResolvedNeed
+from features.pair_context import count_in, need_columns, overlap
+
+# Distance (log of thousands of km) is centred on a typical South-South distance: unknown = typical.
+TYPICAL_DISTANCE = float(np.log1p(8.0))
+
+
+@dataclass
+class ProviderContext:
+    """What the provider features of one need read; `similarity` holds each candidate's cosines
+    with the need: (profile, past partnerships)."""
+
+    index: CatalogueIndex
+    view: HistoryView
+    need: ResolvedNeed
+    candidates: np.ndarray
+    similarity: np.ndarray
+
+    @cached_property
+    def tags(self) -> np.ndarray:
+        return self.index.provider_tags[self.candidates].toarray()
+
+    @cached_property
+    def columns(self) -> dict[str, np.ndarray]:
+        return need_columns(self.index, self.need)
+
+    @cached_property
+    def need_row(self) -> int:
+        return self.index.countries.index[self.need.country]
+
+    @cached_property
+    def need_groups(self) -> list[str]:
+        return self.index.countries.groups[self.need_row]
+
+    @cached_property
+    def country_rows(self) -> np.ndarray:
+        return self.index.provider_country[self.candidates]
+
+    @cached_property
+    def region_of(self) -> list[list[str]]:
+        return [self.index.countries.groups[r] for r in self.country_rows]
+
+    def tag_share(self, field: str) -> np.ndarray:
+        """Share of the need's `field` tags each candidate lists; missing when the need has none."""
+        if len(self.columns[field]) == 0:
+            return np.full(len(self.candidates), np.nan)
+        return overlap(self.tags, self.columns[field])
+
+
+def _distance(c: ProviderContext) -> np.ndarray:
+    return np.log1p(c.index.countries.distance_km(c.need.country, c.country_rows) / 1000.0)
+
+
+def _same_region(c: ProviderContext) -> np.ndarray:
+    return np.array([bool(g) and bool(c.need_groups) and g[0] == c.need_groups[0] for g in c.region_of])
+
+
+def _same_sub_region(c: ProviderContext) -> np.ndarray:
+    need = c.need_groups
+    return np.array([len(g) > 1 and len(need) > 1 and g[1] == need[1] for g in c.region_of])
+
+
+def _serves_region(c: ProviderContext) -> np.ndarray:
+    return overlap(c.tags, c.index.columns([f"region={g}" for g in c.need_groups])) > 0
+
+
+def _shared_official_language(c: ProviderContext) -> np.ndarray:
+    languages = c.index.countries.languages
+    need_languages = set(languages[c.need_row])
+    return np.array([bool(need_languages & set(languages[r])) for r in c.country_rows])
+
+
+def _similar_context(c: ProviderContext) -> np.ndarray:
+    flags = c.index.countries.flags
+    return (flags[c.country_rows] & flags[c.need_row]).sum(axis=1)
+
+
+def _income_gap(c: ProviderContext) -> np.ndarray:
+    income = c.index.countries.income
+    own, need = income[c.country_rows], income[c.need_row]
+    return np.where((own < 0) | (need < 0), np.nan, own - need)
+
+
+def _sector_experience(c: ProviderContext) -> np.ndarray:
+    sectors = np.array([c.index.sector_index[s] for s in c.need.all_sectors()], dtype=np.int64)
+    return np.log1p(count_in(c.view.provider_by_sector, c.candidates, sectors))
+
+
+def _sdg_experience(c: ProviderContext) -> np.ndarray:
+    sdgs = np.array([s - 1 for s in c.need.all_sdgs()], dtype=np.int64)
+    return np.log1p(count_in(c.view.provider_by_sdg, c.candidates, sdgs))
+
+
+def _region_experience(c: ProviderContext) -> np.ndarray:
+    sub_region = [c.index.group_index[c.need_groups[1]]] if len(c.need_groups) > 1 else []
+    return np.log1p(count_in(c.view.provider_by_group, c.candidates, np.array(sub_region, dtype=np.int64)))
+
+
+def _past_cooperation(c: ProviderContext) -> np.ndarray:
+    return np.log1p(c.view.provider_by_country[:, c.need_row].toarray().ravel()[c.candidates])
+
+
+PROVIDER_FEATURES = FeatureSet(
+    "provider",
+    [
+        Feature("text_similarity", "text", lambda c: c.similarity[:, 0],
+                helps="{f.provider}'s profile uses similar words (cosine {value:.2f})",
+                caveat="{f.provider}'s profile shares few of the need's words (cosine {value:.2f})",
+                prior_weight=3.0),
+        Feature("history_text_similarity", "text", lambda c: c.similarity[:, 1],
+                helps="{f.provider}'s past partnerships read like this need (cosine {value:.2f})",
+                caveat="{f.provider}'s past partnerships read little like this need (cosine {value:.2f})",
+                prior_weight=2.0),
+        Feature("sector_overlap", "tags", lambda c: c.tag_share("sector"),
+                helps="{f.provider} works in {value:.0%} of the need's sectors",
+                caveat="{f.provider} works in only {value:.0%} of the need's sectors", prior_weight=2.0),
+        Feature("sdg_overlap", "tags", lambda c: c.tag_share("sdg"),
+                helps="{f.provider} works on {value:.0%} of the need's SDGs",
+                caveat="{f.provider} works on only {value:.0%} of the need's SDGs", prior_weight=1.0),
+        Feature("modality_overlap", "tags", lambda c: c.tag_share("modality"),
+                helps="{f.provider} offers {value:.0%} of the requested modalities",
+                caveat="{f.provider} offers only {value:.0%} of the requested modalities", prior_weight=0.5),
+        Feature("language_match", "tags", lambda c: c.tag_share("language") > 0,
+                helps="{f.provider} works in {f.provider_languages}",
+                caveat="{f.provider} does not list the need's language", prior_weight=0.8),
+        Feature("distance", "geography", _distance, reference=TYPICAL_DISTANCE,
+                helps="capitals about {km:,.0f} km apart, nearer than most partners",
+                caveat="capitals about {km:,.0f} km apart, farther than most partners", prior_weight=-0.3),
+        Feature("same_region", "geography", _same_region,
+                helps="both in {f.region}", caveat="not in the same region"),
+        Feature("same_sub_region", "geography", _same_sub_region,
+                helps="both in {f.sub_region}", caveat="not in the same sub-region", prior_weight=0.4),
+        Feature("serves_region", "geography", _serves_region,
+                helps="{f.provider} already serves {f.need_area}",
+                caveat="{f.provider} does not list {f.need_area} among the regions it serves",
+                prior_weight=0.6),
+        Feature("shared_official_language", "geography", _shared_official_language,
+                helps="shares {f.official_languages}", caveat="no official language in common",
+                prior_weight=0.8),
+        Feature("similar_context", "context", _similar_context,
+                helps="both are {f.shared_flags}",
+                caveat="both are {f.shared_flags}; such pairs are rarer in past partnerships",
+                prior_weight=0.3),
+        Feature("income_gap", "context", _income_gap,
+                helps="income group {value:+.0f} step(s) from {f.beneficiary}'s",
+                caveat="income group {value:+.0f} step(s) from {f.beneficiary}'s, a rarer gap"),
+        Feature("experience", "history", lambda c: np.log1p(c.view.provider_total[c.candidates]),
+                helps="{f.provider} was the provider in {count} past partnership(s)",
+                caveat="{f.provider} was the provider in only {count} past partnership(s)", prior_weight=0.5),
+        Feature("sector_experience", "history", _sector_experience,
+                helps="{f.provider} was the provider in {count} partnership(s) in {f.need_sectors}",
+                caveat="{f.provider} was the provider in only {count} partnership(s) in {f.need_sectors}",
+                prior_weight=0.5),
+        Feature("sdg_experience", "history", _sdg_experience,
+                helps="{f.provider} has {count} past partnership(s) on the need's SDGs",
+                caveat="{f.provider} has only {count} past partnership(s) on the need's SDGs"),
+        Feature("region_experience", "history", _region_experience,
+                helps="{f.provider} has {count} past partnership(s) in the beneficiary's sub-region",
+                caveat="{f.provider} has only {count} past partnership(s) in the beneficiary's sub-region"),
+        Feature("past_cooperation", "history", _past_cooperation,
+                helps="{f.provider} already worked with {f.beneficiary} in {count} partnership(s)",
+                caveat="{f.provider} worked with {f.beneficiary} in only {count} partnership(s)",
+                prior_weight=0.5),
+    ],
+)  # fmt: skip

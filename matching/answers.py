@@ -1,0 +1,49 @@
+"""One need's ranking as the JSON answer of the CLI and the API (ids and names, never row indices)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from features.taxonomy import default_taxonomy
+from matching.records import Ranking
+
+if TYPE_CHECKING:
+    from matching.matcher import Matcher
+
+ABSTAIN_MESSAGE = "no strong match — refer to the help desk"
+
+
+def answer_json(matcher: Matcher, ranking: Ranking) -> dict[str, Any]:
+    index = matcher.index_
+    need = ranking.need
+    facts = index.countries
+    suggestions = []
+    for triad in ranking.triads:
+        p, f = triad.provider_row, triad.facilitator_row
+        suggestions.append(
+            {
+                "rank": triad.rank,
+                "score": triad.score,
+                "provider": {
+                    "id": index.provider_ids[p],
+                    "name": index.provider_names[p],
+                    "country": index.provider_country_code[p],
+                },
+                "facilitator": None
+                if f is None
+                else {"id": index.facilitator_ids[f], "name": index.facilitator_names[f]},
+                "prior": triad.prior,
+                "contributions": [c.to_json() for c in triad.contributions],
+                "reasons": matcher.explainer_.reasons(triad.contributions),
+            }
+        )
+    answer: dict[str, Any] = {
+        "need": need.to_json(facts.names[facts.index[need.country]], default_taxonomy()),
+        "model_version": matcher.version_,
+        "data_snapshot": matcher.snapshot_,
+        "abstained": ranking.abstained,
+        "suggestions": suggestions,
+    }
+    if ranking.abstained:
+        answer["message"] = ABSTAIN_MESSAGE
+    return answer

@@ -1,0 +1,49 @@
+"""The engine's typed results: contribution records, triads, and one need's ranking."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from features.feature_spec import Effect
+from features.needs import ResolvedNeed
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One feature's part of a score: prior + the sum of a suggestion's contributions = its score."""
+
+    feature: str
+    group: str
+    value: float
+    contribution: float
+    reason: str
+    effect: Effect
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Triad:
+    """One ranked (provider, facilitator) pair; rows index the fitted catalogue, never shown."""
+
+    rank: int
+    score: float
+    provider_row: int
+    facilitator_row: int | None
+    prior: float
+    contributions: list[Contribution]
+
+
+@dataclass
+class Ranking:
+    """Everything the engine computed for one need, before it is turned into JSON."""
+
+    need: ResolvedNeed
+    providers: np.ndarray  # candidate provider rows, best first
+    provider_scores: np.ndarray
+    triads: list[Triad] = field(default_factory=list)
+    abstained: bool = False

@@ -1,0 +1,89 @@
+"""Compose one need's triads: the top providers × the eligible facilitators, diversified and explained."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from features.facilitator_features import FACILITATOR_FEATURES
+from features.provider_features import PROVIDER_FEATURES
+from matching.diversity import diversify
+from matching.eligibility import eligible_facilitators
+from matching.records import Contribution, Ranking, Triad
+from matching.triad_scores import TriadScores
+
+if TYPE_CHECKING:
+    from features.needs import ResolvedNeed
+    from matching.matcher import Matcher
+
+
+def compose(matcher: Matcher, need: ResolvedNeed, k: int) -> Ranking:
+    """Score providers and triads for one need; the top k triads diversified and explained."""
+    index = matcher.index_
+    view = matcher.history_.view(need.as_of)
+    vector = matcher.text_.transform([need.document])
+    candidates, similarity = matcher.candidates(need, vector, view)
+    Xp = matcher.provider_matrix(view, need, candidates, similarity)
+    p_prior, p_contrib = matcher.provider_ranker_.contributions(Xp)
+    p_values = matcher.provider_ranker_.values(Xp)
+    p_scores = p_prior + p_contrib.sum(axis=1)
+    order = np.argsort(-p_scores, kind="stable")
+    candidates, p_scores, p_contrib, p_values = (
+        candidates[order],
+        p_scores[order],
+        p_contrib[order],
+        p_values[order],
+    )
+    ranking = Ranking(need, candidates, p_scores)
+    if len(candidates) == 0:
+        ranking.abstained = True
+        return ranking
+    top = slice(0, min(matcher.triad_providers, len(candidates)))
+    providers = candidates[top]
+    facilitators = np.flatnonzero(eligible_facilitators(index, need))
+    triads = TriadScores(matcher.facilitator_ranker_, p_scores[top], *matcher.facilitator_matrices(
+        need, vector, view, providers, facilitators))  # fmt: skip
+    n_f = len(facilitators)
+    if n_f:
+        # a provider can fill at most k places, always with its best remaining triads: keeping
+        # each provider's top k leaves the diversified list unchanged and its input small
+        per_provider = min(k, n_f)
+        top_each = np.argpartition(-triads.scores, per_provider - 1, axis=1)[:, :per_provider]
+        shortlist = (np.arange(len(providers))[:, None] * n_f + top_each).ravel()
+        triad_scores = triads.scores.ravel()
+    else:
+        shortlist = np.arange(len(providers))
+        triad_scores = p_scores[top]
+    picked, penalties = diversify(
+        triad_scores[shortlist],
+        providers[shortlist // max(n_f, 1)],
+        k,
+        matcher.diversity,
+        matcher.max_per_provider,
+    )
+    explainer = matcher.explainer_
+    provider_records: dict[int, list[Contribution]] = {}  # a provider may fill two places
+    for rank, (item, penalty) in enumerate(zip(shortlist[picked], penalties, strict=True), start=1):
+        p = int(item // max(n_f, 1))
+        if p not in provider_records:
+            facts = explainer.facts(need, int(providers[p]))
+            provider_records[p] = explainer.records(PROVIDER_FEATURES, facts,
+                matcher.provider_ranker_.output_names(), p_values[p], p_contrib[p])  # fmt: skip
+        records = list(provider_records[p])
+        prior = p_prior
+        f = None
+        if n_f:
+            f = int(facilitators[item % n_f])
+            f_values, f_contrib = triads.explain(p, int(item % n_f))
+            facts = explainer.facts(need, int(providers[p]), f)
+            records += explainer.records(FACILITATOR_FEATURES, facts,
+                matcher.facilitator_ranker_.output_names(), f_values, f_contrib)  # fmt: skip
+            prior += triads.prior
+        if penalty:
+            records.append(explainer.penalty_record(penalty))
+        score = float(triad_scores[item] + penalty)
+        ranking.triads.append(Triad(rank, score, int(providers[p]), f, float(prior), records))
+    best = ranking.triads[0].score if ranking.triads else -np.inf
+    ranking.abstained = bool(p_scores[0] < matcher.abstain_threshold_) or best == -np.inf
+    return ranking
