@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,7 +45,8 @@ class Contribution(BaseModel):
     group: str
     value: float
     contribution: float
-    reason: str
+    reason: str  # worded as a help when the contribution raises the score, as a caveat when it lowers it
+    effect: Literal["raises", "lowers", "none"] = "none"
 
 
 class Party(BaseModel):
