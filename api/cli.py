@@ -21,7 +21,15 @@ from api.security import create_key, revoke_key
 from api.settings import get_settings
 from features.catalogue import load_catalogue_files
 from features.errors import SSTCError
-from matching.evaluation_runner import ABLATIONS, RANKER_NAMES, evaluate, grouped_folds, temporal_split
+from matching.evaluation_runner import (
+    ABLATIONS,
+    DIVERSITY,
+    EVALUATED_RANKERS,
+    METRICS,
+    RANKER_NAMES,
+    evaluate,
+)
+from matching.splits import PROTOCOLS, protocol_splits
 from models.vocab import ProviderKind, Role
 
 app = typer.Typer(help="sstc-match: partner matching for South-South and triangular cooperation.")
@@ -114,38 +122,46 @@ def train(
 
 @app.command("evaluate")
 def evaluate_command(
+    protocol: str | None = typer.Option(
+        None, help=f"One of {', '.join(PROTOCOLS)}; defaults to temporal with --temporal, else grouped."
+    ),
     folds: int = typer.Option(5, help="Grouped k-fold splits."),
     temporal: int | None = typer.Option(None, help="Temporal split: test on years >= this."),
-    ranker: list[str] = typer.Option(list(RANKER_NAMES), help="Rankers to compare."),
+    ranker: list[str] = typer.Option(list(EVALUATED_RANKERS), help="Rankers and baselines to compare."),
     subset: str = typer.Option("all", help="'all', or 'every' for region and source subsets too."),
     seed: int = typer.Option(0, help="Seed of the fold assignment."),
     ablation: bool = typer.Option(False, help="Also the learned ranker without each feature group."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     database_url: str | None = DatabaseOption,
 ) -> None:
-    """Offline evaluation on the partnership history: every ranker, target and subset."""
+    """Offline evaluation on the partnership history: every ranker, target and subset.
+
+    Source-shift trains on the UNDP compilation and tests on the other sources, then the other way
+    round; the subsets source=other sources and source=UNDP compilation are the two directions.
+    """
+    protocol = protocol or ("grouped" if temporal is None else "temporal")
+    if protocol not in PROTOCOLS:
+        _fail(f"--protocol: {protocol!r} is not one of {', '.join(PROTOCOLS)}")
+    if (protocol == "temporal") != (temporal is not None):
+        _fail("--temporal YEAR goes with the temporal protocol, and only with it")
     engine = get_engine(_database_url(database_url))
     create_tables(engine)
     catalogue = load_catalogue(engine)
-    if temporal is None:
-        splits, protocol = grouped_folds(catalogue, folds, seed), f"grouped-{folds}-fold"
-    else:
-        splits, protocol = temporal_split(catalogue, temporal), f"temporal-{temporal}"
+    splits, name = protocol_splits(catalogue, protocol, folds, seed, temporal)
     with _status("evaluating…") as status:
         names = (*ranker, *(ABLATIONS if ablation else ()))
         results = evaluate(catalogue, splits, names, progress=status.update if status else None)
     if subset != "every":
         results = [r for r in results if r["subset"] == subset]
     if as_json:
-        print(json.dumps({"protocol": protocol, "results": results}, indent=2))
+        print(json.dumps({"protocol": name, "results": results}, indent=2))
         return
-    table = Table(title=f"Evaluation ({protocol})")
-    for column in ("ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr", "n"):
+    columns = ("ranker", "target", "subset", *METRICS, "n", *DIVERSITY)
+    table = Table(title=f"Evaluation ({name})")
+    for column in columns:
         table.add_column(column, justify="left" if column in ("ranker", "target", "subset") else "right")
     for row in results:
-        table.add_row(
-            *(str(row[c]) for c in ("ranker", "target", "subset", "hit@1", "hit@10", "ndcg@10", "mrr", "n"))
-        )
+        table.add_row(*("" if row.get(c) is None else str(row[c]) for c in columns))
     console.print(table)
 
 

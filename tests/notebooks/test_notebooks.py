@@ -75,3 +75,22 @@ def test_explain_notebook(settings: Settings, tmp_path: Path) -> None:
     result = run("03_explain_a_match", tmp_path, database_url=settings.database_url, model_dir=str(settings.model_dir), k=4)
     assert len(result["providers"]) == 4
     assert result["max_sum_error"] <= 1e-9
+
+
+def test_retrain_notebook_takes_the_source_shift_protocol(settings: Settings, tmp_path: Path) -> None:
+    rankers = ["popular-facilitators", "popular-pairs"]
+    notebook = run(
+        "02_retrain_and_evaluate", tmp_path, database_url=settings.database_url, split="source-shift",
+        rankers=rankers, model_dir=str(settings.model_dir),
+    )  # fmt: skip
+    cli = CliRunner().invoke(
+        app,
+        ["evaluate", "--json", "--protocol", "source-shift", *[f"--ranker={r}" for r in rankers],
+         "--database-url", settings.database_url],
+    )  # fmt: skip
+    assert cli.exit_code == 0, cli.output
+    expected = json.loads(cli.output)
+    assert notebook["protocol"] == expected["protocol"] == "source-shift"
+    assert [r for r in notebook["results"] if r["ranker"] in rankers] == expected["results"]
+    targets = {"facilitator-alone", "facilitator", "triad", "diversity"}
+    assert {r["target"] for r in expected["results"]} == targets
