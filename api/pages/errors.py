@@ -16,7 +16,7 @@ def is_page(request: Request) -> bool:
 
 
 def page_error(request: Request, status_code: int, message: str) -> HTMLResponse:
-    from api.pages.routes import templates
+    from api.pages.rendering import templates
 
     context = {"status_code": status_code, "heading": HEADINGS.get(status_code, "Something went wrong"),
                "message": message, "user": None, "csrf": ""}  # fmt: skip
