@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 from scipy.stats import bootstrap
 from sklearn.calibration import calibration_curve
 
@@ -91,7 +92,7 @@ def provider_calibration(
             continue
         rows, scores = matcher.rank_providers(need)
         truth = {country_of[p] for p in record.provider_ids if p in country_of}
-        probabilities.extend(1 / (1 + np.exp(-scores)))
+        probabilities.extend(expit(scores))
         labels.extend(index.provider_country_code[r] in truth for r in rows)
     observed, predicted = calibration_curve(labels, probabilities, n_bins=n_bins, strategy="quantile")
     return predicted, observed
