@@ -83,6 +83,8 @@ def store_suggestions(session: Session, need_id: int, answer: dict[str, Any]) ->
             facilitator_id=s["facilitator"]["id"] if s["facilitator"] else None,
             contributions=s["contributions"],
             reasons=s["reasons"],
+            match_strength=s["match_strength"],
+            alternatives=s["alternatives"],
             model_version=answer["model_version"],
             data_snapshot=answer["data_snapshot"],
             abstained=answer["abstained"],
@@ -137,6 +139,8 @@ def suggestion_public(
             "facilitator": facilitator,
             "contributions": row.contributions,
             "reasons": row.reasons,
+            "match_strength": row.match_strength,
+            "alternatives": row.alternatives or [],
             "decision": decision.decision if decision else None,
         }
     )

@@ -19,9 +19,11 @@ from features.postings import postings
 from features.regions import m49_regions
 from features.text_vectoriser import TextVectorizer
 from models.catalogue import FacilitatorBase, ProviderBase
-from models.vocab import ProviderKind
+from models.vocab import FacilitatorKind, ProviderKind
 
 TAG_FIELDS = ("sdg", "sector", "modality", "language", "region")
+# kinds whose region list is a membership (who may borrow or belong), not a thematic focus
+MEMBERSHIP_KINDS = frozenset({FacilitatorKind.regional_org, FacilitatorKind.development_bank})
 
 
 def tag_dict(
@@ -67,6 +69,7 @@ class CatalogueIndex:
     facilitator_tags: np.ndarray  # dense: a few hundred rows, read whole for every need
     facilitator_postings: sp.csr_matrix  # text terms × facilitators
     facilitator_countries: list[set[str]]
+    facilitator_by_membership: np.ndarray  # regions are member states (a regional body or bank), not a focus
     facilitator_income: list[set[int]]
     facilitator_funding: np.ndarray  # (F, 2) min, max; NaN when not public
 
@@ -105,6 +108,9 @@ class CatalogueIndex:
             facilitator_tags=tags.transform([_org_tags(f) for f in facilitators]).toarray(),
             facilitator_postings=postings(text.transform([profile_text(f) for f in facilitators])),
             facilitator_countries=[set(f.countries) for f in facilitators],
+            facilitator_by_membership=np.array(
+                [f.kind in MEMBERSHIP_KINDS for f in facilitators], dtype=bool
+            ),
             facilitator_income=[{INCOME_RANK[g] for g in f.income_groups} for f in facilitators],
             facilitator_funding=np.array(
                 [

@@ -69,6 +69,39 @@ def _regional_focus(c: FacilitatorContext) -> np.ndarray:
     return overlap(c.tags, c.index.columns([f"region={g}" for g in c.need_groups])) > 0
 
 
+def _region_outside(c: FacilitatorContext) -> np.ndarray:
+    """1 when the facilitator names regions of focus and the beneficiary is in none of them."""
+    lists_regions = c.tags[:, c.index.field_columns["region"]].sum(axis=1) > 0
+    return (lists_regions & (_regional_focus(c) == 0)).astype(float)
+
+
+def _income_outside(c: FacilitatorContext) -> np.ndarray:
+    income = int(c.index.countries.income[c.need_row])
+    if income < 0:
+        return np.full(len(c.facilitators), np.nan)
+    groups = [c.index.facilitator_income[f] for f in c.facilitators]
+    return np.array([bool(g) and income not in g for g in groups], dtype=float)
+
+
+def _modality_unsupported(c: FacilitatorContext) -> np.ndarray:
+    """1 when the need asks for modalities and the facilitator lists others only."""
+    if not c.need.modalities:
+        return np.full(len(c.facilitators), np.nan)
+    lists = c.tags[:, c.index.field_columns["modality"]].sum(axis=1) > 0
+    wanted = c.index.columns([f"modality={m}" for m in c.need.modalities])
+    return (lists & (c.tags[:, wanted].sum(axis=1) == 0)).astype(float)
+
+
+def _budget_outside(c: FacilitatorContext) -> np.ndarray:
+    """1 when the budget falls outside the facilitator's public funding window; missing without either."""
+    budget = c.need.budget_usd
+    low, high = c.index.facilitator_funding[c.facilitators, 0], c.index.facilitator_funding[c.facilitators, 1]
+    if budget is None:
+        return np.full(len(c.facilitators), np.nan)
+    outside = (~np.isnan(low) & (budget < low)) | (~np.isnan(high) & (budget > high))
+    return np.where(np.isnan(low) & np.isnan(high), np.nan, outside.astype(float))
+
+
 def _provider_cooperation(c: FacilitatorContext) -> np.ndarray:
     """(P, F): partnerships the provider's country and the facilitator did together."""
     country_profiles = c.index.provider_parent[c.providers]
@@ -89,51 +122,53 @@ FACILITATOR_FEATURES = FeatureSet(
         Feature("text_similarity", "text",
                 lambda c: cosines(c.index.facilitator_postings, c.need_vector)[c.facilitators],
                 helps="{f.facilitator}'s mandate uses similar words (cosine {value:.2f})",
-                caveat="{f.facilitator}'s mandate shares few of the need's words (cosine {value:.2f})",
-                prior_weight=3.0),
+                prior_weight=3.0, sign="positive"),
         Feature("history_text_similarity", "text",
                 lambda c: cosines(c.view.facilitator_postings, c.need_vector)[c.facilitators],
-                helps="{f.facilitator} supported partnerships that read like this need (cosine {value:.2f})",
-                caveat="{f.facilitator}'s past partnerships read little like this need (cosine {value:.2f})",
-                prior_weight=2.0),
+                helps="{f.facilitator} supported partnerships like this need (cosine {value:.2f})"
+                "{f.facilitator_examples}",
+                prior_weight=2.0, sign="positive"),
         Feature("sector_overlap", "tags", lambda c: c.tag_share("sector"),
-                helps="{f.facilitator} funds {value:.0%} of the need's sectors",
-                caveat="{f.facilitator} funds only {value:.0%} of the need's sectors", prior_weight=2.0),
+                helps="{f.facilitator} funds {value:.0%} of the need's sectors ({f.facilitator_sectors})",
+                prior_weight=2.0, sign="positive"),
         Feature("sdg_overlap", "tags", lambda c: c.tag_share("sdg"),
                 helps="{f.facilitator} works on {value:.0%} of the need's SDGs",
-                caveat="{f.facilitator} works on only {value:.0%} of the need's SDGs", prior_weight=1.0),
+                prior_weight=1.0, sign="positive"),
         Feature("modality_overlap", "tags", lambda c: c.tag_share("modality"),
                 helps="{f.facilitator} supports {value:.0%} of the requested modalities",
-                caveat="{f.facilitator} supports only {value:.0%} of the requested modalities",
-                prior_weight=0.5),
+                prior_weight=0.5, sign="positive"),
         Feature("language_match", "tags", lambda c: c.tag_share("language") > 0,
-                helps="{f.facilitator} works in the need's language",
-                caveat="{f.facilitator} does not list the need's language", prior_weight=0.8),
+                helps="{f.facilitator} works in the need's language", prior_weight=0.8, sign="positive"),
         Feature("regional_focus", "geography", _regional_focus,
                 helps="{f.facilitator} focuses on {f.beneficiary}'s region",
-                caveat="{f.facilitator} does not list {f.beneficiary}'s region among its focus",
-                prior_weight=0.5),
+                prior_weight=0.5, sign="positive"),
+        Feature("region_outside", "eligibility", _region_outside, sign="negative", least_weight=0.3,
+                caveat="{f.facilitator} focuses on other regions than {f.need_area}"),
+        Feature("income_outside", "eligibility", _income_outside, sign="negative", least_weight=0.3,
+                caveat="{f.facilitator} lists {f.facilitator_income} countries; {f.beneficiary} is "
+                "{f.need_income}"),
+        Feature("modality_unsupported", "eligibility", _modality_unsupported, sign="negative",
+                least_weight=0.3,
+                caveat="{f.facilitator} rarely lists {f.need_modalities}"),
+        Feature("budget_outside", "eligibility", _budget_outside, sign="negative", least_weight=1.0,
+                caveat="the budget is outside {f.facilitator}'s funding window ({f.funding_window})"),
         Feature("experience", "history", lambda c: np.log1p(c.view.facilitator_total[c.facilitators]),
                 helps="{f.facilitator} facilitated {count} past partnership(s)",
                 caveat="{f.facilitator} facilitated only {count} past partnership(s)", prior_weight=0.5),
         Feature("country_activity", "history", _country_activity,
                 helps="{f.facilitator} facilitated {count} partnership(s) in {f.beneficiary}",
-                caveat="{f.facilitator} facilitated only {count} partnership(s) in {f.beneficiary}",
-                prior_weight=0.5),
+                prior_weight=0.5, sign="positive"),
         Feature("sector_activity", "history", _sector_activity,
                 helps="{f.facilitator} facilitated {count} partnership(s) in the need's sectors",
-                caveat="{f.facilitator} facilitated only {count} partnership(s) in the need's sectors",
-                prior_weight=0.5),
+                prior_weight=0.5, sign="positive"),
         Feature("region_activity", "history", _region_activity,
                 helps="{f.facilitator} facilitated {count} partnership(s) in the beneficiary's sub-region",
-                caveat="{f.facilitator} facilitated only {count} partnership(s) in its sub-region"),
+                sign="positive"),
         Feature("provider_cooperation", "cooperation", _provider_cooperation, per_pair=True,
                 helps="{f.provider} and {f.facilitator} worked together in {count} partnership(s)",
-                caveat="{f.provider} and {f.facilitator} worked together in only {count} partnership(s)",
-                prior_weight=0.7),
+                prior_weight=0.7, sign="positive"),
         Feature("provider_language", "cooperation", _provider_language, per_pair=True,
                 helps="{f.provider} and {f.facilitator} share a working language",
-                caveat="{f.provider} and {f.facilitator} list no working language in common",
-                prior_weight=0.3),
+                prior_weight=0.3, sign="positive"),
     ],
 )  # fmt: skip

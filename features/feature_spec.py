@@ -37,13 +37,21 @@ class Feature:
     reference: float = 0.0  # the "absent" value: contributes 0
     sign: Sign = "free"  # which way its contribution may go, whatever the data says
     prior_weight: float = 0.0  # log-odds per unit, for the cold-start ranker
+    # the least effect per unit a learned ranker may give it, in its allowed direction: for a rule
+    # the catalogue states (a funding window) that the history is too thin to show
+    least_weight: float = 0.0
     per_pair: bool = False  # computed for each (provider, facilitator) pair, not per candidate
 
     def __post_init__(self) -> None:
         needed = {"free": ("helps", "caveat"), "positive": ("helps",), "negative": ("caveat",)}[self.sign]
-        for template in needed:
-            if not getattr(self, template):
-                raise ValueError(f"feature {self.name!r} of sign {self.sign!r} needs a {template!r} reason")
+        for template in ("helps", "caveat"):
+            if bool(getattr(self, template)) != (template in needed):
+                wording = "needs" if template in needed else "can never use"
+                raise ValueError(
+                    f"feature {self.name!r} of sign {self.sign!r} {wording} a {template!r} reason"
+                )
+        if self.least_weight < 0 or (self.least_weight and self.sign == "free"):
+            raise ValueError(f"feature {self.name!r}: a least weight needs a sign and is >= 0")
         if (self.sign == "positive" and self.prior_weight < 0) or (
             self.sign == "negative" and self.prior_weight > 0
         ):
@@ -102,6 +110,10 @@ class FeatureSet:
     @property
     def signs(self) -> list[Sign]:
         return [f.sign for f in self.features]
+
+    @property
+    def least_weights(self) -> np.ndarray:
+        return np.array([f.least_weight for f in self.features])
 
     @property
     def groups(self) -> list[str]:

@@ -44,6 +44,7 @@ class HistoryIndex:
 
     years: np.ndarray  # float, NaN when undated
     ids: list[str]
+    titles: list[str]  # as the source gives them, quoted by the reasons
     providers: sp.csr_matrix  # partnerships x providers
     facilitators: sp.csr_matrix
     beneficiaries: sp.csr_matrix  # partnerships x countries
@@ -78,6 +79,7 @@ class HistoryIndex:
                 dtype=float,
             ),
             ids=[r.partnership.id for r in records],
+            titles=[r.partnership.title for r in records],
             providers=incidence(rows([r.provider_ids for r in records], provider_index), len(provider_index)),
             facilitators=incidence(
                 rows([r.facilitator_ids for r in records], facilitator_index),
@@ -91,6 +93,19 @@ class HistoryIndex:
             sdgs=incidence([[g - 1 for g in r.partnership.sdgs] for r in records], 17),
             texts=texts,
         )
+
+    def similar_partnerships(
+        self, who: sp.csr_matrix, vector: sp.csr_matrix, as_of: float | None, limit: int = 3
+    ) -> list[int]:
+        """Rows of the partnerships of `who` (one incidence column) most similar to `vector`,
+        among those visible at `as_of`; only those sharing some wording."""
+        rows = who.nonzero()[0]
+        rows = rows[self.visible(as_of)[rows]]
+        if len(rows) == 0:
+            return []
+        similarity = np.asarray((self.texts[rows] @ vector.T).todense()).ravel()
+        order = np.argsort(-similarity, kind="stable")[:limit]
+        return [int(rows[i]) for i in order if similarity[i] > 0]
 
     def visible(self, as_of: float | None) -> np.ndarray:
         """Partnerships a need dated `as_of` may learn from (all of them for a live need)."""

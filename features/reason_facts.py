@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from functools import cache, cached_property
 
+import numpy as np
+import scipy.sparse as sp
 from babel import Locale
 
 from features.catalogue_index import CatalogueIndex
-from features.geography import CONTEXT_FLAGS
+from features.geography import CONTEXT_FLAGS, INCOME_RANK
+from features.history import HistoryIndex
 from features.needs import ResolvedNeed
 from features.taxonomy import default_taxonomy
 
+INCOME_WORDS = {
+    "LIC": "low-income",
+    "LMC": "lower-middle-income",
+    "UMC": "upper-middle-income",
+    "HIC": "high-income",
+}
+INCOME_OF_RANK = {rank: INCOME_WORDS[code] for code, rank in INCOME_RANK.items()}
 FLAG_WORDS = {
     "ldc": "LDCs",
     "lldc": "landlocked developing countries",
@@ -30,8 +40,23 @@ def _names(codes: list[str]) -> str:
 
 
 class ReasonFacts:
-    def __init__(self, index: CatalogueIndex, need: ResolvedNeed, p: int, f: int | None = None) -> None:
-        self.index, self.need, self.p, self.f = index, need, p, f
+    def __init__(
+        self,
+        index: CatalogueIndex,
+        history: HistoryIndex,
+        need: ResolvedNeed,
+        need_vector: sp.csr_matrix,
+        p: int,
+        f: int | None = None,
+    ) -> None:
+        self.index, self.history, self.need, self.vector, self.p, self.f = (
+            index,
+            history,
+            need,
+            need_vector,
+            p,
+            f,
+        )
         facts = index.countries
         self.provider_row = int(index.provider_country[p])
         self.need_row = facts.index[need.country]
@@ -89,3 +114,78 @@ class ReasonFacts:
             if flags[self.provider_row, i] and flags[self.need_row, i]
         ]
         return " and ".join(both)
+
+    @cached_property
+    def need_income(self) -> str:
+        return INCOME_OF_RANK.get(int(self.index.countries.income[self.need_row]), "unclassified")
+
+    @cached_property
+    def facilitator_income(self) -> str:
+        groups = sorted(self.index.facilitator_income[self.f]) if self.f is not None else []
+        return ", ".join(INCOME_OF_RANK[g] for g in groups)
+
+    @cached_property
+    def need_modalities(self) -> str:
+        return ", ".join(m.replace("_", " ") for m in self.need.modalities)
+
+    @cached_property
+    def funding_window(self) -> str:
+        if self.f is None:
+            return ""
+        low, high = self.index.facilitator_funding[self.f]
+        parts = [f"from ${low:,.0f}" if low == low else "", f"up to ${high:,.0f}" if high == high else ""]
+        return " ".join(p for p in parts if p)
+
+    def _sectors_listed(self, tags: np.ndarray) -> str:
+        terms = default_taxonomy().terms["sector"]
+        vocabulary = self.index.tags.vocabulary_
+        listed = [c for c in self.need.all_sectors() if tags[vocabulary.get(f"sector={c}", -1)] > 0]
+        return ", ".join(terms[c].name.lower() for c in listed if c in terms)
+
+    def _sdgs_listed(self, tags: np.ndarray) -> str:
+        vocabulary = self.index.tags.vocabulary_
+        listed = [str(s) for s in self.need.all_sdgs() if tags[vocabulary.get(f"sdg={s}", -1)] > 0]
+        return f"SDG {', '.join(listed)}" if listed else ""
+
+    @cached_property
+    def _provider_tags(self) -> np.ndarray:
+        return np.append(self.index.provider_tags[self.p].toarray().ravel(), 0.0)  # [-1]: unknown tag
+
+    @cached_property
+    def provider_sectors(self) -> str:
+        return self._sectors_listed(self._provider_tags)
+
+    @cached_property
+    def provider_sdgs(self) -> str:
+        return self._sdgs_listed(self._provider_tags)
+
+    @cached_property
+    def facilitator_sectors(self) -> str:
+        return (
+            ""
+            if self.f is None
+            else self._sectors_listed(np.append(self.index.facilitator_tags[self.f], 0.0))
+        )
+
+    def _examples(self, incidence: sp.csr_matrix, column: int) -> str:
+        """': title with Kenya (2014); …' for the most similar past partnerships, or ''."""
+        rows = self.history.similar_partnerships(incidence[:, column], self.vector, self.need.as_of)
+        names = self.index.countries.names
+        quoted = []
+        for row in rows:
+            title = self.history.titles[row]
+            title = title if len(title) <= 60 else title[:57].rstrip() + "…"
+            where = self.history.beneficiaries[row].indices
+            year = self.history.years[row]
+            detail = [names[where[0]]] if len(where) else []
+            detail += [] if np.isnan(year) else [f"{year:.0f}"]
+            quoted.append(f"{title} ({', '.join(detail)})" if detail else title)
+        return f": {'; '.join(quoted)}" if quoted else ""
+
+    @cached_property
+    def provider_examples(self) -> str:
+        return self._examples(self.history.providers, self.p)
+
+    @cached_property
+    def facilitator_examples(self) -> str:
+        return "" if self.f is None else self._examples(self.history.facilitators, self.f)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from features.taxonomy import default_taxonomy
-from matching.records import Ranking
+from matching.records import Alternative, Ranking
 
 if TYPE_CHECKING:
     from matching.matcher import Matcher
@@ -33,8 +33,10 @@ def answer_json(matcher: Matcher, ranking: Ranking) -> dict[str, Any]:
                 if f is None
                 else {"id": index.facilitator_ids[f], "name": index.facilitator_names[f]},
                 "prior": triad.prior,
+                "match_strength": matcher.match_strength(triad.score),
                 "contributions": [c.to_json() for c in triad.contributions],
                 "reasons": matcher.explainer_.reasons(triad.contributions),
+                "alternatives": [_alternative(matcher, a) for a in triad.alternatives],
             }
         )
     answer: dict[str, Any] = {
@@ -47,3 +49,14 @@ def answer_json(matcher: Matcher, ranking: Ranking) -> dict[str, Any]:
     if ranking.abstained:
         answer["message"] = ABSTAIN_MESSAGE
     return answer
+
+
+def _alternative(matcher: Matcher, alternative: Alternative) -> dict[str, Any]:
+    index, f = matcher.index_, alternative.facilitator_row
+    return {
+        "facilitator": {"id": index.facilitator_ids[f], "name": index.facilitator_names[f]},
+        "score": alternative.score,
+        "base": alternative.base,
+        "match_strength": matcher.match_strength(alternative.score),
+        "contributions": [c.to_json() for c in alternative.contributions],
+    }

@@ -9,9 +9,11 @@ that lowers it the caveat template, and one at 0 (a missing input) says nothing.
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 
 from features.catalogue_index import CatalogueIndex
 from features.feature_spec import Effect, FeatureSet
+from features.history import HistoryIndex
 from features.needs import ResolvedNeed
 from features.reason_facts import ReasonFacts
 from matching.records import Contribution
@@ -21,11 +23,12 @@ RANDOM_FEATURE = "random"
 
 
 class Explainer:
-    def __init__(self, index: CatalogueIndex) -> None:
+    def __init__(self, index: CatalogueIndex, history: HistoryIndex) -> None:
         self.index = index
+        self.history = history
 
-    def facts(self, need: ResolvedNeed, p: int, f: int | None = None) -> ReasonFacts:
-        return ReasonFacts(self.index, need, p, f)
+    def facts(self, need: ResolvedNeed, vector: sp.csr_matrix, p: int, f: int | None = None) -> ReasonFacts:
+        return ReasonFacts(self.index, self.history, need, vector, p, f)
 
     def records(
         self,
@@ -69,7 +72,8 @@ class Explainer:
 
     @staticmethod
     def reasons(records: list[Contribution], limit: int = 5) -> list[str]:
-        """The reasons behind the largest positive contributions, strongest first."""
-        positive = [r for r in records if r.contribution > REASON_THRESHOLD and r.reason]
-        positive.sort(key=lambda r: -r.contribution)
-        return [r.reason for r in positive[:limit]]
+        """The reasons behind the largest contributions either way, by |contribution|: a fact
+        that lowers the score is worded as a caveat."""
+        strong = [r for r in records if abs(r.contribution) > REASON_THRESHOLD and r.reason]
+        strong.sort(key=lambda r: -abs(r.contribution))
+        return [r.reason for r in strong[:limit]]

@@ -29,7 +29,7 @@ from matching.explanations import Explainer
 from matching.rankers import RANKERS, AdditiveRanker
 from matching.records import Ranking
 from matching.retrieval import retrieve
-from matching.training_examples import Review, training_rows
+from matching.training_examples import Review, real_partner_scores, training_rows
 from matching.triad_composer import compose
 from matching.triad_scores import TriadScores
 from models.needs import NeedCreate
@@ -39,14 +39,15 @@ from models.needs import NeedCreate
 _ENGINE_LOCK = threading.Lock()
 # The layout of a fitted Matcher; a model file of another layout is refused on load, with a
 # message to retrain, rather than failing on the first request. 2: hashed text and posting lists;
-# 3: the posting lists in array files beside the model.
-MODEL_FORMAT = 3
+# 3: the posting lists in array files beside the model; 4: declared features, signed terms.
+MODEL_FORMAT = 4
 
 
 class Matcher:
     def get_params(self) -> dict[str, Any]:
         names = ("ranker", "retrieve_k", "triad_providers", "diversity", "max_per_provider",
-                 "abstain_quantile", "random_state", "ranker_params", "ablate")  # fmt: skip
+                 "max_per_facilitator", "abstain_quantile", "random_state", "ranker_params",
+                 "ablate")  # fmt: skip
         return {name: getattr(self, name) for name in names}
 
     def __init__(
@@ -56,6 +57,7 @@ class Matcher:
         triad_providers: int = 30,
         diversity: float = 0.5,
         max_per_provider: int = 2,
+        max_per_facilitator: int | None = 3,
         abstain_quantile: float = 0.05,
         random_state: int = 0,
         ranker_params: dict[str, Any] | None = None,
@@ -68,6 +70,7 @@ class Matcher:
         self.triad_providers = triad_providers
         self.diversity = diversity
         self.max_per_provider = max_per_provider
+        self.max_per_facilitator = max_per_facilitator
         self.abstain_quantile = abstain_quantile
         self.random_state = random_state
         self.ranker_params = ranker_params or {}
@@ -119,7 +122,10 @@ class Matcher:
         )
         positives = self.provider_ranker_.score(Xp[yp == 1]) if yp.any() else np.array([-np.inf])
         self.abstain_threshold_ = float(np.quantile(positives, self.abstain_quantile))
-        self.explainer_ = Explainer(self.index_)
+        self.real_scores_ = real_partner_scores(
+            rows, self.provider_ranker_.score(Xp), self.facilitator_ranker_.score(rows.facilitator_X)
+        )
+        self.explainer_ = Explainer(self.index_, self.history_)
         return self
 
     # ----- recommending --------------------------------------------------------------------
@@ -199,6 +205,13 @@ class Matcher:
     def rank(self, need: ResolvedNeed, k: int | None = None) -> Ranking:
         """Score providers and triads for one need; the top k triads diversified and explained."""
         return compose(self, need, k or need.k)
+
+    def match_strength(self, score: float) -> float:
+        """Share of the real partnerships the model learned from whose true triad scores no higher:
+        a number a country office can read (0.8 = a stronger match than 80% of real ones)."""
+        if len(self.real_scores_) == 0:
+            return 0.0
+        return float(np.searchsorted(self.real_scores_, score, side="right") / len(self.real_scores_))
 
     def recommend(self, needs: list[ResolvedNeed], k: int | None = None) -> list[dict[str, Any]]:
         """Batched: one answer (the JSON shape of the CLI and API) per need, in order."""

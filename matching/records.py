@@ -27,6 +27,17 @@ class Contribution:
 
 
 @dataclass
+class Alternative:
+    """Another facilitator for the same provider: base (the provider leg's score plus the facilitator
+    ranker's prior) + the sum of its facilitator-leg contributions = its score."""
+
+    facilitator_row: int
+    score: float
+    base: float
+    contributions: list[Contribution]
+
+
+@dataclass
 class Triad:
     """One ranked (provider, facilitator) pair; rows index the fitted catalogue, never shown."""
 
@@ -36,6 +47,7 @@ class Triad:
     facilitator_row: int | None
     prior: float
     contributions: list[Contribution]
+    alternatives: list[Alternative] = field(default_factory=list)
 
 
 @dataclass

@@ -38,6 +38,8 @@ class TrainingRows:
     provider_y: np.ndarray
     facilitator_X: np.ndarray
     facilitator_y: np.ndarray
+    provider_record: np.ndarray  # the partnership (position in the records) of each row; -1: a review
+    facilitator_record: np.ndarray
 
 
 def partnership_need(record: PartnershipRecord, languages: dict[str, list[str]]) -> ResolvedNeed | None:
@@ -65,6 +67,8 @@ def training_rows(matcher: Matcher, records: list[PartnershipRecord], reviews: l
     yp: list[np.ndarray] = []
     Xf: list[np.ndarray] = []
     yf: list[np.ndarray] = []
+    gp: list[np.ndarray] = []
+    gf: list[np.ndarray] = []
     for position, record in enumerate(records):
         need = partnership_need(record, matcher.country_languages_)
         true_rows = [provider_row[p] for p in record.provider_ids if p in provider_row]
@@ -84,6 +88,7 @@ def training_rows(matcher: Matcher, records: list[PartnershipRecord], reviews: l
         keep = candidates[~ambiguous]
         Xp.append(matcher.provider_matrix(view, need, keep, similarity))
         yp.append(label[~ambiguous].astype(int))
+        gp.append(np.full(len(keep), position))
         true_f = [facilitator_row[f] for f in record.facilitator_ids if f in facilitator_row]
         if true_f:
             facilitators = np.flatnonzero(eligible_facilitators(index, need))
@@ -91,6 +96,7 @@ def training_rows(matcher: Matcher, records: list[PartnershipRecord], reviews: l
             first = np.array(true_rows[:1])
             Xf.append(pair_rows(*matcher.facilitator_matrices(need, vector, view, first, facilitators)))
             yf.append(np.isin(facilitators, true_f).astype(int))
+            gf.append(np.full(len(facilitators), position))
     for review in reviews:
         if review.provider_id not in provider_row:
             continue
@@ -100,13 +106,35 @@ def training_rows(matcher: Matcher, records: list[PartnershipRecord], reviews: l
         p = np.array([provider_row[review.provider_id]])
         Xp.append(matcher.provider_matrix(view, review.need, p, similarity))
         yp.append(np.array([review.label]))
+        gp.append(np.array([-1]))
         if review.facilitator_id in facilitator_row:
             f = np.array([facilitator_row[review.facilitator_id]])
             Xf.append(pair_rows(*matcher.facilitator_matrices(review.need, vector, view, p, f)))
             yf.append(np.array([review.label]))
+            gf.append(np.array([-1]))
     return TrainingRows(
         np.vstack(Xp) if Xp else np.zeros((0, len(matcher.provider_features))),
         np.concatenate(yp) if yp else np.zeros(0, dtype=int),
         np.vstack(Xf) if Xf else np.zeros((0, len(matcher.facilitator_features))),
         np.concatenate(yf) if yf else np.zeros(0, dtype=int),
+        np.concatenate(gp) if gp else np.zeros(0, dtype=int),
+        np.concatenate(gf) if gf else np.zeros(0, dtype=int),
     )
+
+
+def real_partner_scores(
+    rows: TrainingRows, provider_scores: np.ndarray, facilitator_scores: np.ndarray
+) -> np.ndarray:
+    """The triad score of each training partnership's true partners (its best true provider plus
+    its best true facilitator, or the provider alone when bilateral), sorted."""
+    best: dict[int, float] = {}
+    positive = rows.provider_y == 1
+    for record, score in zip(rows.provider_record[positive], provider_scores[positive], strict=True):
+        if record >= 0:
+            best[int(record)] = max(best.get(int(record), -np.inf), float(score))
+    leg: dict[int, float] = {}
+    positive = rows.facilitator_y == 1
+    for record, score in zip(rows.facilitator_record[positive], facilitator_scores[positive], strict=True):
+        if record >= 0:
+            leg[int(record)] = max(leg.get(int(record), -np.inf), float(score))
+    return np.sort([score + leg.get(record, 0.0) for record, score in best.items()])

@@ -10,10 +10,14 @@ from features.facilitator_features import FACILITATOR_FEATURES
 from features.provider_features import PROVIDER_FEATURES
 from matching.diversity import diversify
 from matching.eligibility import eligible_facilitators
-from matching.records import Contribution, Ranking, Triad
+from matching.records import Alternative, Contribution, Ranking, Triad
 from matching.triad_scores import TriadScores
 
+ALTERNATIVES = 2  # facilitators offered beside the one shown, for the same provider
+
 if TYPE_CHECKING:
+    import scipy.sparse as sp
+
     from features.needs import ResolvedNeed
     from matching.matcher import Matcher
 
@@ -48,26 +52,30 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int) -> Ranking:
     if n_f:
         # a provider can fill at most k places, always with its best remaining triads: keeping
         # each provider's top k leaves the diversified list unchanged and its input small
-        per_provider = min(k, n_f)
+        per_provider = min(k + matcher.max_per_provider, n_f)  # room for the facilitator caps
         top_each = np.argpartition(-triads.scores, per_provider - 1, axis=1)[:, :per_provider]
         shortlist = (np.arange(len(providers))[:, None] * n_f + top_each).ravel()
         triad_scores = triads.scores.ravel()
+        facilitator_of = facilitators[shortlist % n_f]
     else:
         shortlist = np.arange(len(providers))
         triad_scores = p_scores[top]
+        facilitator_of = np.full(len(shortlist), -1)
     picked, penalties = diversify(
         triad_scores[shortlist],
         providers[shortlist // max(n_f, 1)],
         k,
         matcher.diversity,
         matcher.max_per_provider,
+        facilitators=facilitator_of,
+        max_per_facilitator=matcher.max_per_facilitator,
     )
     explainer = matcher.explainer_
     provider_records: dict[int, list[Contribution]] = {}  # a provider may fill two places
     for rank, (item, penalty) in enumerate(zip(shortlist[picked], penalties, strict=True), start=1):
         p = int(item // max(n_f, 1))
         if p not in provider_records:
-            facts = explainer.facts(need, int(providers[p]))
+            facts = explainer.facts(need, vector, int(providers[p]))
             provider_records[p] = explainer.records(PROVIDER_FEATURES, facts,
                 matcher.provider_ranker_.output_names(), p_values[p], p_contrib[p])  # fmt: skip
         records = list(provider_records[p])
@@ -76,14 +84,44 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int) -> Ranking:
         if n_f:
             f = int(facilitators[item % n_f])
             f_values, f_contrib = triads.explain(p, int(item % n_f))
-            facts = explainer.facts(need, int(providers[p]), f)
+            facts = explainer.facts(need, vector, int(providers[p]), f)
             records += explainer.records(FACILITATOR_FEATURES, facts,
                 matcher.facilitator_ranker_.output_names(), f_values, f_contrib)  # fmt: skip
             prior += triads.prior
         if penalty:
             records.append(explainer.penalty_record(penalty))
         score = float(triad_scores[item] + penalty)
-        ranking.triads.append(Triad(rank, score, int(providers[p]), f, float(prior), records))
+        triad = Triad(rank, score, int(providers[p]), f, float(prior), records)
+        if f is not None:
+            triad.alternatives = _alternatives(
+                matcher, need, vector, triads, facilitators, providers, p, float(p_scores[p]), f
+            )
+        ranking.triads.append(triad)
     best = ranking.triads[0].score if ranking.triads else -np.inf
     ranking.abstained = bool(p_scores[0] < matcher.abstain_threshold_) or best == -np.inf
     return ranking
+
+
+def _alternatives(
+    matcher: Matcher,
+    need: ResolvedNeed,
+    vector: sp.csr_matrix,
+    triads: TriadScores,
+    facilitators: np.ndarray,
+    providers: np.ndarray,
+    p: int,
+    provider_score: float,
+    shown: int,
+) -> list[Alternative]:
+    """The next facilitators for provider p (its position in `providers`), best first."""
+    order = [j for j in np.argsort(-triads.scores[p], kind="stable") if facilitators[j] != shown]
+    base = provider_score + float(triads.prior)
+    out = []
+    for j in order[:ALTERNATIVES]:
+        f = int(facilitators[j])
+        values, contributions = triads.explain(p, int(j))
+        facts = matcher.explainer_.facts(need, vector, int(providers[p]), f)
+        records = matcher.explainer_.records(FACILITATOR_FEATURES, facts,
+            matcher.facilitator_ranker_.output_names(), values, contributions)  # fmt: skip
+        out.append(Alternative(f, base + float(contributions.sum()), base, records))
+    return out

@@ -55,15 +55,32 @@ class Party(BaseModel):
     country: str | None = None
 
 
+class AlternativePublic(BaseModel):
+    """Another facilitator for the same provider: base + the sum of its contributions = score."""
+
+    facilitator: Party
+    score: float
+    base: float = Field(description="The provider leg's score plus the facilitator ranker's prior")
+    match_strength: float = Field(ge=0, le=1)
+    contributions: list[Contribution]
+
+
 class SuggestionPublic(BaseModel):
     id: int | None = None
     rank: int
-    score: float
+    score: float = Field(description="Log-odds: prior + the sum of the contributions; orders the list")
     provider: Party
     facilitator: Party | None
     prior: float
+    match_strength: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of the real partnerships learned from that scored no higher",
+    )
     contributions: list[Contribution]
     reasons: list[str]
+    alternatives: list[AlternativePublic] = []
     decision: Decision | None = None
 
 

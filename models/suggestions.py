@@ -23,6 +23,8 @@ class Suggestion(SQLModel, table=True):
     facilitator_id: str | None = Field(default=None, foreign_key="facilitator.id", max_length=40)
     contributions: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     reasons: list[str] = Field(default_factory=list, sa_column=Column(JSON))
+    match_strength: float = Field(default=0.0, ge=0, le=1)
+    alternatives: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
     model_version: str = Field(max_length=80)
     data_snapshot: str = Field(max_length=80)
     abstained: bool = False

@@ -36,9 +36,9 @@ def test_every_explanation_adds_up_to_the_score_that_ordered_the_list(answers: l
     assert checked >= 10 * len(NEEDS) * 0.9
 
 
-def test_eligibility_rules_are_never_violated(answers: list[dict], catalogue: Catalogue) -> None:
+def test_hard_eligibility_rules_are_never_violated(answers: list[dict], catalogue: Catalogue) -> None:
     countries = catalogue.country_by_iso3
-    for need, answer in zip(NEEDS, answers, strict=True):
+    for answer in answers:
         beneficiary = countries[answer["need"]["country"]]
         groups = {beneficiary.region, beneficiary.sub_region, beneficiary.intermediate_region} - {""}
         for s in answer["suggestions"]:
@@ -48,15 +48,90 @@ def test_eligibility_rules_are_never_violated(answers: list[dict], catalogue: Ca
             if s["facilitator"] is None:
                 continue
             f = catalogue.facilitator_by_id[s["facilitator"]["id"]]
-            assert not f.regions or set(f.regions) & groups
             assert not f.countries or beneficiary.iso3 in f.countries
-            assert not f.income_groups or beneficiary.income_group in f.income_groups
-            wanted = set(answer["need"]["modality"])
-            assert not wanted or not f.modalities or wanted & {str(m) for m in f.modalities}
-            budget = need.get("budget_usd")
-            if budget is not None:
-                assert f.funding_min_usd is None or budget >= f.funding_min_usd
-                assert f.funding_max_usd is None or budget <= f.funding_max_usd
+            if f.kind in ("regional_org", "development_bank"):
+                assert not f.regions or set(f.regions) & groups
+
+
+def test_a_soft_rule_lowers_a_triad_with_a_caveat_instead_of_hiding_it(learned: Matcher) -> None:
+    # UNDP does not list technology transfer: once excluded, now shown with a caveat that costs
+    need = {"country": "SEN", "text": "Solar irrigation pumps for smallholder farmers.",
+            "modality": ["technology transfer"]}  # fmt: skip
+    answer = learned.recommend([learned.resolve(need)])[0]
+    undp = [s for s in answer["suggestions"] if (s["facilitator"] or {}).get("id") == "UNDP"]
+    assert undp, "UNDP is no longer hidden"
+    record = next(c for c in undp[0]["contributions"] if c["feature"] == "facilitator.modality_unsupported")
+    assert record["value"] == 1.0 and record["contribution"] <= -0.3 and record["effect"] == "lowers"
+    assert record["reason"] == "United Nations Development Programme rarely lists technology transfer"
+
+
+def test_every_record_is_worded_by_the_sign_of_its_contribution(answers: list[dict]) -> None:
+    from features.facilitator_features import FACILITATOR_FEATURES
+    from features.provider_features import PROVIDER_FEATURES
+
+    declared = {
+        **{f"provider.{f.name}": f for f in PROVIDER_FEATURES.features},
+        **{FACILITATOR_FEATURES.qualified(f): f for f in FACILITATOR_FEATURES.features},
+    }
+    checked = 0
+    for a in answers:
+        for s in a["suggestions"]:
+            for c in s["contributions"] + [c for alt in s["alternatives"] for c in alt["contributions"]]:
+                feature = declared.get(c["feature"])
+                if feature is None:  # the diversity penalty
+                    assert c["contribution"] <= 0 and c["effect"] in ("lowers", "none")
+                    continue
+                if c["contribution"] > 0:
+                    assert c["effect"] == "raises" and c["reason"], c
+                    stem = feature.helps.split("{")[0] if not feature.helps.startswith("{") else ""
+                    assert stem in c["reason"]
+                elif c["contribution"] < 0:
+                    assert c["effect"] == "lowers" and c["reason"], c
+                    assert feature.sign != "positive", c
+                else:
+                    assert c["effect"] == "none" and c["reason"] == ""
+                if feature.sign == "positive":
+                    assert c["contribution"] >= 0, c
+                checked += 1
+    assert checked > 1000
+
+
+def test_no_facilitator_fills_more_than_its_share_of_the_top_ten(
+    answers: list[dict], learned: Matcher
+) -> None:
+    cap = learned.max_per_facilitator
+    assert cap is not None
+    for answer in answers:
+        top = [s["facilitator"]["id"] for s in answer["suggestions"][:10] if s["facilitator"]]
+        assert max(top.count(f) for f in set(top)) <= cap
+
+
+def test_alternatives_are_other_facilitators_for_the_same_provider_and_add_up(answers: list[dict]) -> None:
+    for answer in answers:
+        for s in answer["suggestions"]:
+            if s["facilitator"] is None:
+                continue
+            others = [alt["facilitator"]["id"] for alt in s["alternatives"]]
+            assert len(others) == 2 and s["facilitator"]["id"] not in others
+            for alt in s["alternatives"]:
+                assert (
+                    abs(alt["base"] + sum(c["contribution"] for c in alt["contributions"]) - alt["score"])
+                    <= 1e-9
+                )
+                assert all(
+                    c["feature"].startswith(("facilitator.", "cooperation.")) for c in alt["contributions"]
+                )
+
+
+def test_match_strength_grows_with_the_score(answers: list[dict], learned: Matcher) -> None:
+    pairs = sorted((s["score"], s["match_strength"]) for a in answers for s in a["suggestions"])
+    strengths = [m for _, m in pairs]
+    assert strengths == sorted(strengths) and strengths[0] >= 0 and strengths[-1] <= 1
+    assert len(set(strengths)) > 5  # it separates matches, not a constant
+    real = learned.real_scores_
+    assert learned.match_strength(float(real[len(real) // 2])) == pytest.approx(
+        (np.searchsorted(real, real[len(real) // 2], side="right")) / len(real)
+    )
 
 
 def test_no_provider_more_than_twice_in_the_top_ten(answers: list[dict]) -> None:
@@ -65,10 +140,15 @@ def test_no_provider_more_than_twice_in_the_top_ten(answers: list[dict]) -> None
         assert max(top.count(p) for p in set(top)) <= 2
 
 
-def test_reasons_are_plain_sentences_from_facts(answers: list[dict]) -> None:
+def test_reasons_are_plain_sentences_ordered_by_their_weight(answers: list[dict]) -> None:
     reasons = [r for a in answers for s in a["suggestions"] for r in s["reasons"]]
-    assert reasons and all(isinstance(r, str) and r for r in reasons)
+    assert reasons and all(isinstance(r, str) and r and "{" not in r for r in reasons)
     assert any("partnership" in r for r in reasons)
+    for a in answers:
+        for s in a["suggestions"]:
+            by_reason = {c["reason"]: abs(c["contribution"]) for c in s["contributions"] if c["reason"]}
+            weights = [by_reason[r] for r in s["reasons"]]
+            assert weights == sorted(weights, reverse=True)
 
 
 def test_twin_needs_in_four_languages_get_the_same_tags(learned: Matcher) -> None:
@@ -99,13 +179,13 @@ def test_twin_needs_in_four_languages_get_the_same_tags(learned: Matcher) -> Non
         assert twin.tagged["sdg"] == english.tagged["sdg"]
 
 
-def test_unknown_words_are_refused_with_the_closest_terms(learned: Matcher) -> None:
+def test_an_unknown_country_is_refused_and_an_unknown_word_kept(learned: Matcher) -> None:
     from features.errors import UnknownNameError
 
     with pytest.raises(UnknownNameError, match=r"^country: 'Atlantis' not found; closest: "):
         learned.resolve({"country": "Atlantis", "text": "water"})
-    with pytest.raises(UnknownNameError, match=r"^sector\.1: 'zzqx' not found"):
-        learned.resolve({"country": "MOZ", "text": "water", "sector": ["water supply", "zzqx"]})
+    need = learned.resolve({"country": "MOZ", "text": "water", "sector": ["water supply", "zzqx"]})
+    assert [(u.field, u.word) for u in need.unmatched] == [("sector.1", "zzqx")]
 
 
 def test_a_weak_need_abstains(learned: Matcher) -> None:
@@ -152,7 +232,7 @@ def test_a_model_of_an_older_layout_is_refused_with_a_way_out(catalogue: Catalog
     old.format_ = 1  # as written before the text vectors were hashed
     card = save_matcher(old, tmp_path / "old.skops")
     with pytest.raises(
-        ModelFileError, match=r"old.skops has layout 1, .* reads layout 3; train a new version"
+        ModelFileError, match=r"old.skops has layout 1, .* reads layout 4; train a new version"
     ):
         load_matcher(tmp_path / "old.skops", card["sha256"])
 

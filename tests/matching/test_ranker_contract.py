@@ -43,8 +43,11 @@ def _terms(ranker: LearnedRanker, X: np.ndarray) -> np.ndarray:
     out = np.zeros_like(X, dtype=float)
     start = 0
     for j, spline in enumerate(ranker.transformers_):
-        width = 1 if spline is None else spline.n_features_out_
+        width = 1 if spline is None else spline.n_features_out_ - (ranker.signs_[j] != "free")
         basis = X[:, j : j + 1] if spline is None else spline.transform(X[:, j : j + 1])
+        if spline is not None and ranker.signs_[j] != "free":
+            # a signed spline term: sums of the basis from each column to the last, the first dropped
+            basis = np.array([[row[i:].sum() for i in range(1, len(row))] for row in basis])
         out[:, j] = basis @ ranker.coef_[start : start + width]
         start += width
     return out
@@ -63,7 +66,7 @@ def expected_prior(ranker: AdditiveRanker, features: FeatureSet) -> float:
     if isinstance(ranker, LinearRanker):
         return float(ranker.intercept)
     assert isinstance(ranker, LearnedRanker)
-    return float(ranker.model_.intercept_[0] + _terms(ranker, features.reference[None, :]).sum())
+    return float(ranker.intercept_ + _terms(ranker, features.reference[None, :]).sum())
 
 
 LEGS = {"provider": PROVIDER_FEATURES, "facilitator": FACILITATOR_FEATURES}
@@ -163,3 +166,19 @@ def test_a_weak_need_abstains(fitted: dict[str, Matcher], name: str) -> None:
     answer = matcher.recommend([matcher.resolve(WEAK_NEED)])[0]
     assert answer["abstained"] is True
     assert answer["message"] == "no strong match — refer to the help desk"
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n != "random"])
+def test_signed_features_keep_their_sign_over_their_range(fitted: dict[str, Matcher], name: str) -> None:
+    for leg, features in LEGS.items():
+        ranker = getattr(fitted[name], f"{leg}_ranker_")
+        grid = np.linspace(0.0, 10.0, 201)
+        for j, feature in enumerate(features.features):
+            X = np.tile(features.reference, (len(grid), 1))
+            X[:, j] = np.maximum(grid, feature.reference)
+            contributions = ranker.contributions(X)[1][:, j]
+            if feature.sign == "positive":
+                assert (contributions >= -1e-12).all(), f"{leg}.{feature.name}"
+                assert (np.diff(contributions) >= -1e-12).all(), f"{leg}.{feature.name} is not monotone"
+            elif feature.sign == "negative":
+                assert (contributions <= 1e-12).all(), f"{leg}.{feature.name}"
