@@ -112,6 +112,20 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         inplace_csr_row_normalize_l2(vectors)
         return vectors
 
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """Column names: hashed words (`word#i`), hashed character n-grams (`char#i`), then the
+        taxonomy tags by name (`tag:sector=112`). A hash names a bucket, not a word."""
+        check_is_fitted(self, "tag_idf_")
+        buckets = np.arange(self.n_features)
+        tags = sorted(self.tag_columns_, key=self.tag_columns_.__getitem__)
+        return np.concatenate(
+            [
+                np.char.add("word#", buckets.astype(str)),
+                np.char.add("char#", buckets.astype(str)),
+                np.array([f"tag:{t}" for t in tags]),
+            ]
+        ).astype(object)
+
     def _tag_counts(self, texts: list[str]) -> sp.csr_matrix:
         taxonomy = default_taxonomy()
         rows = [[self.tag_columns_[t] for t in text_tags(taxonomy, text)] for text in texts]
