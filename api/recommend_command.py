@@ -126,12 +126,13 @@ def print_answer(answer: dict[str, Any]) -> None:
     if answer["abstained"]:
         console.print(f"[yellow]{answer['message']}[/yellow]")
     table = Table(show_lines=False)
-    for column in ("#", "score", "provider", "facilitator", "top reasons"):
-        table.add_column(column, justify="right" if column in ("#", "score") else "left")
+    for column in ("#", "strength", "score", "provider", "facilitator", "top reasons"):
+        table.add_column(column, justify="right" if column in ("#", "strength", "score") else "left")
     for s in answer["suggestions"]:
         facilitator = s["facilitator"]["name"] if s["facilitator"] else "(bilateral)"
         table.add_row(
             str(s["rank"]),
+            f"{s['match_strength']:.0%}",
             f"{s['score']:.2f}",
             s["provider"]["name"],
             facilitator,

@@ -44,7 +44,17 @@ def test_recommend_json_has_the_documented_shape(database: str) -> None:
     assert answer["model_version"].startswith("learned-")
     assert len(answer["suggestions"]) == 5
     first = answer["suggestions"][0]
-    assert set(first) == {"rank", "score", "provider", "facilitator", "prior", "contributions", "reasons"}
+    assert set(first) == {
+        "rank",
+        "score",
+        "match_strength",
+        "provider",
+        "facilitator",
+        "prior",
+        "contributions",
+        "reasons",
+        "alternatives",
+    }
     assert set(first["provider"]) == {"id", "name", "country"}
     assert first["rank"] == 1
 
