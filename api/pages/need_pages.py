@@ -20,6 +20,7 @@ from api.needs_store import (
 from api.pages.charts import waterfall
 from api.pages.rendering import redirect, render
 from api.pages.session import CSRF, User, allow
+from api.pages.triad_view import triad_view
 from features.errors import SSTCError
 from models import Country, Decision, Facilitator, Need, NeedCreate, Provider, Review, Role, Suggestion
 
@@ -109,6 +110,7 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
             "decision": decisions.get(r.id or 0),
             "history": [h for h in history if h.suggestion_id == r.id],
             "chart": waterfall({"prior": r.prior, "score": r.score, "contributions": r.contributions}),
+            "view": triad_view(r.contributions, r.reasons, r.match_strength, r.alternatives or []),
         }
         for r in rows
     ]
