@@ -94,6 +94,9 @@ class HistoryIndex:
             texts=texts,
         )
 
+    def clear_views(self) -> None:
+        self._views.clear()
+
     def similar_partnerships(
         self, who: sp.csr_matrix, vector: sp.csr_matrix, as_of: float | None, limit: int = 3
     ) -> list[int]:

@@ -189,3 +189,13 @@ class ReasonFacts:
     @cached_property
     def facilitator_examples(self) -> str:
         return "" if self.f is None else self._examples(self.history.facilitators, self.f)
+
+    @cached_property
+    def match_summary(self) -> str:
+        """What in the need this provider matches: its sectors and SDGs, and its nearest past
+        partnerships; '' when nothing does."""
+        parts = [p for p in (self.provider_sectors, self.provider_sdgs) if p]
+        examples = self.provider_examples.removeprefix(": ")
+        if examples:
+            parts.append(f"like {examples}")
+        return f"{self.provider} matches the need on {'; '.join(parts)}" if parts else ""

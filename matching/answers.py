@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from features.taxonomy import default_taxonomy
-from matching.records import Alternative, Ranking
+from matching.records import Alternative, Ranking, Triad
 
 if TYPE_CHECKING:
     from matching.matcher import Matcher
@@ -35,7 +35,8 @@ def answer_json(matcher: Matcher, ranking: Ranking) -> dict[str, Any]:
                 "prior": triad.prior,
                 "match_strength": matcher.match_strength(triad.score),
                 "contributions": [c.to_json() for c in triad.contributions],
-                "reasons": matcher.explainer_.reasons(triad.contributions),
+                "reasons": [triad.summary] * bool(triad.summary)
+                + matcher.explainer_.reasons(triad.contributions),
                 "alternatives": [_alternative(matcher, a) for a in triad.alternatives],
             }
         )
@@ -60,3 +61,9 @@ def _alternative(matcher: Matcher, alternative: Alternative) -> dict[str, Any]:
         "match_strength": matcher.match_strength(alternative.score),
         "contributions": [c.to_json() for c in alternative.contributions],
     }
+
+
+def _reasons(matcher: Matcher, triad: Triad) -> list[str]:
+    """What in the need matched first, then the reasons behind the largest contributions."""
+    lead = [triad.summary] if triad.summary else []
+    return lead + matcher.explainer_.reasons(triad.contributions)

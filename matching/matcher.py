@@ -57,7 +57,7 @@ class Matcher:
         triad_providers: int = 30,
         diversity: float = 0.5,
         max_per_provider: int = 2,
-        max_per_facilitator: int | None = 3,
+        max_per_facilitator: int | None = 2,
         abstain_quantile: float = 0.05,
         random_state: int = 0,
         ranker_params: dict[str, Any] | None = None,
@@ -138,6 +138,11 @@ class Matcher:
             self._countries_resolver = NameResolver(self.country_names_)
         return self._countries_resolver
 
+    def drop_caches(self) -> None:
+        """Forget what is rebuilt on demand (the country resolver, history views), e.g. before saving."""
+        self._countries_resolver = None
+        self.history_.clear_views()
+
     @property
     def provider_features(self) -> FeatureSet:
         return PROVIDER_FEATURES
@@ -196,9 +201,9 @@ class Matcher:
         return base, pairs
 
     def _ablated(self, X: np.ndarray, features: FeatureSet) -> np.ndarray:
-        """Hold the ablated feature groups at their reference value (they then contribute 0)."""
+        """Hold the ablated feature groups (or features, by qualified name) at their reference value."""
         for j, feature in enumerate(features.features):
-            if feature.group in self.ablate:
+            if feature.group in self.ablate or features.qualified(feature) in self.ablate:
                 X[:, j] = feature.reference
         return X
 

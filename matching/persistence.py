@@ -50,8 +50,7 @@ def save_matcher(matcher: Matcher, path: Path, card: dict[str, Any] | None = Non
     """Write the model and its card (`<path>.card.json`); return the card with the checksum."""
     path.parent.mkdir(parents=True, exist_ok=True)
     matcher.version_ = path.stem
-    matcher._countries_resolver = None  # rebuilt on demand after loading
-    matcher.history_._views.clear()
+    matcher.drop_caches()  # rebuilt on demand after loading
     postings = matcher.index_.provider_postings
     matcher.external_arrays_ = _write_arrays(postings, arrays_folder(path))
     matcher.index_.provider_postings = sp.csr_matrix((0, 0), dtype=np.float32)

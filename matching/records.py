@@ -48,6 +48,7 @@ class Triad:
     prior: float
     contributions: list[Contribution]
     alternatives: list[Alternative] = field(default_factory=list)
+    summary: str = ""  # what in the need the provider matches, the first reason shown
 
 
 @dataclass

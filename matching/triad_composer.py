@@ -72,10 +72,12 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int) -> Ranking:
     )
     explainer = matcher.explainer_
     provider_records: dict[int, list[Contribution]] = {}  # a provider may fill two places
+    summaries: dict[int, str] = {}
     for rank, (item, penalty) in enumerate(zip(shortlist[picked], penalties, strict=True), start=1):
         p = int(item // max(n_f, 1))
         if p not in provider_records:
             facts = explainer.facts(need, vector, int(providers[p]))
+            summaries[p] = facts.match_summary
             provider_records[p] = explainer.records(PROVIDER_FEATURES, facts,
                 matcher.provider_ranker_.output_names(), p_values[p], p_contrib[p])  # fmt: skip
         records = list(provider_records[p])
@@ -91,7 +93,7 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int) -> Ranking:
         if penalty:
             records.append(explainer.penalty_record(penalty))
         score = float(triad_scores[item] + penalty)
-        triad = Triad(rank, score, int(providers[p]), f, float(prior), records)
+        triad = Triad(rank, score, int(providers[p]), f, float(prior), records, summary=summaries[p])
         if f is not None:
             triad.alternatives = _alternatives(
                 matcher, need, vector, triads, facilitators, providers, p, float(p_scores[p]), f
