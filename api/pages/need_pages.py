@@ -110,7 +110,7 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
             "decision": decisions.get(r.id or 0),
             "history": [h for h in history if h.suggestion_id == r.id],
             "chart": waterfall({"prior": r.prior, "score": r.score, "contributions": r.contributions}),
-            "view": triad_view(r.contributions, r.reasons, r.match_strength, r.alternatives or []),
+            "view": triad_view(r.contributions, r.reasons, r.match_strength, r.alternatives),
         }
         for r in rows
     ]

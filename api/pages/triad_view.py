@@ -26,7 +26,7 @@ class AlternativeView:
 
 @dataclass
 class TriadView:
-    percent: int
+    percent: int | None  # None: a list stored before the engine measured match strength
     reasons: list[Reason]
     caveats: list[Reason]
     alternatives: list[AlternativeView]
@@ -56,11 +56,12 @@ def triad_view(
     contributions: list[dict[str, Any]],
     reasons: list[str],
     match_strength: float,
-    alternatives: list[dict[str, Any]],
+    alternatives: list[dict[str, Any]] | None,
 ) -> TriadView:
     """Reasons keep the engine's order (by |contribution|); a reason whose record lowers the score is
     a caveat. Every worded record that lowers the score is listed as a caveat, also the small ones
-    the five reasons leave out, strongest first."""
+    the five reasons leave out, strongest first. A row stored before match strength and alternatives
+    were kept (alternatives NULL) has no match strength to show."""
     by_text = {str(c["reason"]): c for c in contributions if c.get("reason")}
     helps = [Reason(r, False) for r in reasons if r not in by_text or effect(by_text[r]) != "lowers"]
     lowering = [c for c in contributions if effect(c) == "lowers"]
@@ -72,7 +73,8 @@ def triad_view(
             score=float(a["score"]),
             reasons=_strongest_reasons(list(a.get("contributions", [])), ALTERNATIVE_REASONS),
         )
-        for a in alternatives
+        for a in alternatives or []
     ]
     directions = [DIRECTION[effect(c)] for c in contributions]
-    return TriadView(percent(match_strength), helps, caveats, others, directions)
+    strength = None if alternatives is None else percent(match_strength)
+    return TriadView(strength, helps, caveats, others, directions)

@@ -85,3 +85,9 @@ def test_caveats_are_told_apart_by_the_effect_of_their_record() -> None:
     assert other.percent == 61
     expected = [("big caveat", True), ("mid", False), ("half", False)]
     assert [(r.text, r.caveat) for r in other.reasons] == expected
+
+
+def test_a_list_stored_before_match_strength_was_kept_does_not_claim_0_percent() -> None:
+    old = triad_view([record("a", 1.0, "A helps")], ["A helps"], 0.0, None)
+    assert old.percent is None and old.alternatives == [] and [r.text for r in old.reasons] == ["A helps"]
+    assert triad_view([], [], 0.0, []).percent == 0

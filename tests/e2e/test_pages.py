@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,8 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]  # fmt: skip
 FRENCH_TITLE = "Cantines scolaires et achats aux petits producteurs"
+SOLAR_TITLE = "Solar irrigation pumps for Senegalese smallholders"
+UNDP_CAVEAT = "United Nations Development Programme rarely lists technology transfer"
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +99,10 @@ def test_journeys_in_the_browser(browser: Browser, live_sqlite: LiveService) -> 
     row = scientist.get_by_role("row").filter(has_text=candidate.id)
     expect(row).to_contain_text("active")
     shot(scientist, "models")
+    # and rolls back, so the seeded model serves the other tests on this server again
+    scientist.get_by_role("button", name="Roll back to the previous version").click()
+    expect(scientist.get_by_role("row").filter(has_text=candidate.id)).to_contain_text("retired")
+    time.sleep(1.2)  # each worker looks for a newly active version at most once a second
 
     # readable at 360 px
     narrow = signed_in(browser, live, "kenya", width=360)
@@ -147,3 +154,50 @@ def test_forms_without_the_csrf_token_are_refused(live_sqlite: LiveService) -> N
         response = client.post("/login", data={"key": live_sqlite.keys["helpdesk"]})
     assert response.status_code == 403
     assert "CSRF" in response.text
+
+
+def test_the_need_page_shows_match_strength_caveats_and_other_facilitators(
+    browser: Browser, live_sqlite: LiveService
+) -> None:
+    live = live_sqlite
+    desk = signed_in(browser, live, "helpdesk", width=1366)
+    desk.goto(f"{live.url}/needs/new")
+    desk.get_by_label("Country (name or ISO3)").fill("Senegal")
+    desk.get_by_label("Title").fill(SOLAR_TITLE)
+    desk.get_by_label("What do you need?").fill("Solar irrigation pumps for smallholder farmers.")
+    desk.get_by_label("Technology transfer").check()
+    desk.get_by_role("button", name="Find partners").click()
+    expect(desk.get_by_role("heading", name=SOLAR_TITLE)).to_be_visible()
+    triads = desk.locator("li.suggestion")
+    expect(triads.first.locator(".strength")).to_contain_text(
+        re.compile(r"Match strength: \d{1,3}% — stronger than \d{1,3}% of the real partnerships")
+    )
+    expect(triads.first).to_contain_text("(log-odds; orders the list)")
+
+    # another facilitator for the same provider, folded away in a details element
+    other = triads.first.locator("details.alternatives")
+    summary = re.compile(r"Other facilitators for .+\(match strength \d")
+    expect(other.locator("summary")).to_contain_text(summary)
+    expect(other.locator("li").first).not_to_be_visible()
+    other.locator("summary").click()
+    expect(other.locator("li").first).to_be_visible()
+
+    # a modality UNDP does not list is a caveat, marked as one
+    undp = triads.filter(has=desk.locator("h3", has_text="with United Nations Development Programme")).first
+    caveat = undp.locator("ul.caveats li", has_text=UNDP_CAVEAT)
+    expect(caveat).to_have_text(f"Caveat: {UNDP_CAVEAT}")
+    expect(undp.locator("ul.reasons")).not_to_contain_text(UNDP_CAVEAT)
+
+    # the contribution table names the direction in words; the waterfall still draws
+    undp.locator("details", has_text="contributions").locator("summary").click()
+    row = undp.get_by_role("row").filter(has_text="facilitator.modality_unsupported")
+    expect(row).to_contain_text("lowers the score")
+    expect(undp.locator("svg title")).to_contain_text("adds up to the score")
+    shot(desk, "need-alternatives-1366px")
+
+    narrow = signed_in(browser, live, "helpdesk", width=390)
+    narrow.goto(desk.url)
+    expect(narrow.get_by_role("heading", name=SOLAR_TITLE)).to_be_visible()
+    narrow.locator("li.suggestion").first.locator("details.alternatives summary").click()
+    assert narrow.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    shot(narrow, "need-alternatives-390px")
