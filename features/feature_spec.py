@@ -47,9 +47,7 @@ class Feature:
         for template in ("helps", "caveat"):
             if bool(getattr(self, template)) != (template in needed):
                 wording = "needs" if template in needed else "can never use"
-                raise ValueError(
-                    f"feature {self.name!r} of sign {self.sign!r} {wording} a {template} reason"
-                )
+                raise ValueError(f"feature {self.name!r} of sign {self.sign!r} {wording} a {template} reason")
         if self.least_weight < 0 or (self.least_weight and self.sign == "free"):
             raise ValueError(f"feature {self.name!r}: a least weight needs a sign and is >= 0")
         if (self.sign == "positive" and self.prior_weight < 0) or (
