@@ -9,22 +9,16 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
-from features.catalogue_index import CatalogueIndex
 from features.feature_spec import Feature, FeatureSet
-from features.history import HistoryView
-from features.needs import ResolvedNeed
-from features.pair_context import count_in, need_columns, overlap
+from features.pair_context import NeedContext, count_in, overlap
 from features.postings import cosines
 
 
 @dataclass
-class FacilitatorContext:
+class FacilitatorContext(NeedContext):
     """What the facilitator features of one need read: the facilitators, and the providers they
     may be paired with."""
 
-    index: CatalogueIndex
-    view: HistoryView
-    need: ResolvedNeed
     need_vector: sp.csr_matrix
     facilitators: np.ndarray
     providers: np.ndarray
@@ -32,23 +26,6 @@ class FacilitatorContext:
     @cached_property
     def tags(self) -> np.ndarray:
         return self.index.facilitator_tags[self.facilitators]
-
-    @cached_property
-    def columns(self) -> dict[str, np.ndarray]:
-        return need_columns(self.index, self.need)
-
-    @cached_property
-    def need_row(self) -> int:
-        return self.index.countries.index[self.need.country]
-
-    @cached_property
-    def need_groups(self) -> list[str]:
-        return self.index.countries.groups[self.need_row]
-
-    def tag_share(self, field: str) -> np.ndarray:
-        if len(self.columns[field]) == 0:
-            return np.full(len(self.facilitators), np.nan)
-        return overlap(self.tags, self.columns[field])
 
 
 def _sector_activity(c: FacilitatorContext) -> np.ndarray:

@@ -8,24 +8,18 @@ from functools import cached_property
 
 import numpy as np
 
-from features.catalogue_index import CatalogueIndex
 from features.feature_spec import Feature, FeatureSet
-from features.history import HistoryView
-from features.needs import ResolvedNeed
-from features.pair_context import count_in, need_columns, overlap
+from features.pair_context import NeedContext, count_in, overlap
 
 # Distance (log of thousands of km) is centred on a typical South-South distance: unknown = typical.
 TYPICAL_DISTANCE = float(np.log1p(8.0))
 
 
 @dataclass
-class ProviderContext:
+class ProviderContext(NeedContext):
     """What the provider features of one need read; `similarity` holds each candidate's cosines
     with the need: (profile, past partnerships)."""
 
-    index: CatalogueIndex
-    view: HistoryView
-    need: ResolvedNeed
     candidates: np.ndarray
     similarity: np.ndarray
 
@@ -34,30 +28,12 @@ class ProviderContext:
         return self.index.provider_tags[self.candidates].toarray()
 
     @cached_property
-    def columns(self) -> dict[str, np.ndarray]:
-        return need_columns(self.index, self.need)
-
-    @cached_property
-    def need_row(self) -> int:
-        return self.index.countries.index[self.need.country]
-
-    @cached_property
-    def need_groups(self) -> list[str]:
-        return self.index.countries.groups[self.need_row]
-
-    @cached_property
     def country_rows(self) -> np.ndarray:
         return self.index.provider_country[self.candidates]
 
     @cached_property
     def region_of(self) -> list[list[str]]:
         return [self.index.countries.groups[r] for r in self.country_rows]
-
-    def tag_share(self, field: str) -> np.ndarray:
-        """Share of the need's `field` tags each candidate lists; missing when the need has none."""
-        if len(self.columns[field]) == 0:
-            return np.full(len(self.candidates), np.nan)
-        return overlap(self.tags, self.columns[field])
 
 
 def _distance(c: ProviderContext) -> np.ndarray:
