@@ -197,5 +197,5 @@ class ReasonFacts:
         parts = [p for p in (self.provider_sectors, self.provider_sdgs) if p]
         examples = self.provider_examples.removeprefix(": ")
         if examples:
-            parts.append(f"like {examples}")
-        return f"{self.provider} matches the need on {'; '.join(parts)}" if parts else ""
+            parts.append(f"past partnerships like {examples}")
+        return f"{self.provider} matches the need: {'; '.join(parts)}" if parts else ""

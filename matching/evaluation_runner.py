@@ -96,7 +96,7 @@ def _ranked_lists(matcher: Matcher, query: Query, depth: int) -> dict[str, list[
     assert need is not None
     index = matcher.index_
     rows, _ = matcher.rank_providers(need)
-    ranking = matcher.rank(need, k=depth)
+    ranking = matcher.rank(need, k=depth, explain=False)
     triads = [
         (index.provider_country_code[t.provider_row],
          None if t.facilitator_row is None else index.facilitator_ids[t.facilitator_row])

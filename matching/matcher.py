@@ -207,9 +207,9 @@ class Matcher:
                 X[:, j] = feature.reference
         return X
 
-    def rank(self, need: ResolvedNeed, k: int | None = None) -> Ranking:
+    def rank(self, need: ResolvedNeed, k: int | None = None, explain: bool = True) -> Ranking:
         """Score providers and triads for one need; the top k triads diversified and explained."""
-        return compose(self, need, k or need.k)
+        return compose(self, need, k or need.k, explain)
 
     def match_strength(self, score: float) -> float:
         """Share of the real partnerships the model learned from whose true triad scores no higher:

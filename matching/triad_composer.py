@@ -22,8 +22,9 @@ if TYPE_CHECKING:
     from matching.matcher import Matcher
 
 
-def compose(matcher: Matcher, need: ResolvedNeed, k: int) -> Ranking:
-    """Score providers and triads for one need; the top k triads diversified and explained."""
+def compose(matcher: Matcher, need: ResolvedNeed, k: int, explain: bool = True) -> Ranking:
+    """Score providers and triads for one need; the top k triads diversified and, unless told not
+    to (evaluation reads only the order), explained."""
     index = matcher.index_
     view = matcher.history_.view(need.as_of)
     vector = matcher.text_.transform([need.document])
@@ -75,30 +76,29 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int) -> Ranking:
     summaries: dict[int, str] = {}
     for rank, (item, penalty) in enumerate(zip(shortlist[picked], penalties, strict=True), start=1):
         p = int(item // max(n_f, 1))
+        f = int(facilitators[item % n_f]) if n_f else None
+        prior = p_prior + (triads.prior if n_f else 0.0)
+        triad = Triad(rank, float(triad_scores[item] + penalty), int(providers[p]), f, float(prior), [])
+        ranking.triads.append(triad)
+        if not explain:
+            continue
         if p not in provider_records:
             facts = explainer.facts(need, vector, int(providers[p]))
             summaries[p] = facts.match_summary
             provider_records[p] = explainer.records(PROVIDER_FEATURES, facts,
                 matcher.provider_ranker_.output_names(), p_values[p], p_contrib[p])  # fmt: skip
-        records = list(provider_records[p])
-        prior = p_prior
-        f = None
-        if n_f:
-            f = int(facilitators[item % n_f])
+        triad.summary = summaries[p]
+        triad.contributions = list(provider_records[p])
+        if f is not None:
             f_values, f_contrib = triads.explain(p, int(item % n_f))
             facts = explainer.facts(need, vector, int(providers[p]), f)
-            records += explainer.records(FACILITATOR_FEATURES, facts,
+            triad.contributions += explainer.records(FACILITATOR_FEATURES, facts,
                 matcher.facilitator_ranker_.output_names(), f_values, f_contrib)  # fmt: skip
-            prior += triads.prior
-        if penalty:
-            records.append(explainer.penalty_record(penalty))
-        score = float(triad_scores[item] + penalty)
-        triad = Triad(rank, score, int(providers[p]), f, float(prior), records, summary=summaries[p])
-        if f is not None:
             triad.alternatives = _alternatives(
                 matcher, need, vector, triads, facilitators, providers, p, float(p_scores[p]), f
             )
-        ranking.triads.append(triad)
+        if penalty:
+            triad.contributions.append(explainer.penalty_record(penalty))
     best = ranking.triads[0].score if ranking.triads else -np.inf
     ranking.abstained = bool(p_scores[0] < matcher.abstain_threshold_) or best == -np.inf
     return ranking

@@ -148,7 +148,7 @@ def test_reasons_are_plain_sentences_ordered_by_their_weight(answers: list[dict]
         for s in a["suggestions"]:
             by_reason = {c["reason"]: abs(c["contribution"]) for c in s["contributions"] if c["reason"]}
             lead, rest = s["reasons"][:1], s["reasons"][1:]
-            if lead and " matches the need on " not in lead[0]:
+            if lead and " matches the need: " not in lead[0]:
                 rest = s["reasons"]
             weights = [by_reason[r] for r in rest]
             assert weights == sorted(weights, reverse=True)
@@ -283,3 +283,14 @@ def test_the_planted_partner_ranks_first(catalogue: Catalogue, ranker: str) -> N
     need = matcher.resolve({"country": "MOZ", "text": text, "sector": ["mangroves"], "sdg": [14]})
     ids, _ = matcher.recommend_ids([need], k=3)
     assert ids[0][0] == "VNM"
+
+
+def test_ranking_without_explanations_gives_the_same_list(learned: Matcher) -> None:
+    for raw in NEEDS[:6]:
+        need = learned.resolve(raw)
+        explained, bare = learned.rank(need), learned.rank(need, explain=False)
+        assert [(t.provider_row, t.facilitator_row, t.score) for t in bare.triads] == [
+            (t.provider_row, t.facilitator_row, t.score) for t in explained.triads
+        ]
+        assert all(not t.contributions and not t.alternatives for t in bare.triads)
+        assert bare.abstained == explained.abstained
