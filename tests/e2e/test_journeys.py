@@ -20,7 +20,8 @@ NEED_FR = {
 }
 
 
-def wait_for_job(client: httpx.Client, job_id: int, limit_s: float = 120) -> dict:
+def wait_for_job(client: httpx.Client, job_id: int, limit_s: float = 300) -> dict:
+    """Poll until the job ends; the limit only stops a hung job (a 5-fold evaluation takes a minute)."""
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         job = client.get(f"/api/v1/models/jobs/{job_id}").json()
