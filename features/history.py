@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
 from features.geography import CountryFacts
-from features.postings import postings
+from features.postings import cosines, postings
 from features.sparse import incidence
 from models.history import PartnershipRecord
 
@@ -53,6 +53,7 @@ class HistoryIndex:
     sdgs: sp.csr_matrix
     texts: sp.csr_matrix
     _views: dict[float | None, HistoryView] = field(default_factory=dict, repr=False)
+    _lookups: dict[str, sp.spmatrix] = field(default_factory=dict, repr=False)  # built on first use
 
     @classmethod
     def build(
@@ -96,19 +97,35 @@ class HistoryIndex:
 
     def clear_views(self) -> None:
         self._views.clear()
+        self._lookups.clear()
+
+    def _lookup(self, name: str) -> sp.spmatrix:
+        """Column-wise copies for reading one provider's or facilitator's partnerships, and the
+        partnerships' texts as posting lists; built once per process."""
+        if name not in self._lookups:
+            self._lookups[name] = postings(self.texts) if name == "texts" else getattr(self, name).tocsc()
+        return self._lookups[name]
+
+    def cosines_with(self, vector: sp.csr_matrix, as_of: float | None) -> np.ndarray:
+        """The need's cosine with every partnership's text; 0 for those it may not see."""
+        return cosines(self._lookup("texts"), vector) * self.visible(as_of)
 
     def similar_partnerships(
-        self, who: sp.csr_matrix, vector: sp.csr_matrix, as_of: float | None, limit: int = 3
+        self, who: str, column: int, similarity: np.ndarray, limit: int = 3
     ) -> list[int]:
-        """Rows of the partnerships of `who` (one incidence column) most similar to `vector`,
-        among those visible at `as_of`; only those sharing some wording."""
-        rows = who.nonzero()[0]
-        rows = rows[self.visible(as_of)[rows]]
-        if len(rows) == 0:
-            return []
-        similarity = np.asarray((self.texts[rows] @ vector.T).todense()).ravel()
-        order = np.argsort(-similarity, kind="stable")[:limit]
-        return [int(rows[i]) for i in order if similarity[i] > 0]
+        """The partnerships of provider or facilitator `column` (`who`: "providers" or
+        "facilitators") most similar to the need (`similarity`: `cosines_with`), best first;
+        only those sharing some wording."""
+        incidence = self._lookup(who)
+        rows = incidence.indices[incidence.indptr[column] : incidence.indptr[column + 1]]
+        order = rows[np.argsort(-similarity[rows], kind="stable")][:limit]
+        return [int(r) for r in order if similarity[r] > 0]
+
+    def first_beneficiary(self, row: int) -> int | None:
+        """The country row of a partnership's first beneficiary, if it names one."""
+        matrix = self.beneficiaries
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        return int(matrix.indices[start]) if end > start else None
 
     def visible(self, as_of: float | None) -> np.ndarray:
         """Partnerships a need dated `as_of` may learn from (all of them for a live need)."""

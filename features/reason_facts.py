@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import cache, cached_property
 
 import numpy as np
-import scipy.sparse as sp
 from babel import Locale
 
 from features.catalogue_index import CatalogueIndex
@@ -45,18 +44,13 @@ class ReasonFacts:
         index: CatalogueIndex,
         history: HistoryIndex,
         need: ResolvedNeed,
-        need_vector: sp.csr_matrix,
+        partnership_similarity: np.ndarray,
         p: int,
         f: int | None = None,
     ) -> None:
-        self.index, self.history, self.need, self.vector, self.p, self.f = (
-            index,
-            history,
-            need,
-            need_vector,
-            p,
-            f,
-        )
+        self.index, self.history, self.need = index, history, need
+        self.similarity = partnership_similarity  # the need's cosine with every past partnership
+        self.p, self.f = p, f
         facts = index.countries
         self.provider_row = int(index.provider_country[p])
         self.need_row = facts.index[need.country]
@@ -167,28 +161,28 @@ class ReasonFacts:
             else self._sectors_listed(np.append(self.index.facilitator_tags[self.f], 0.0))
         )
 
-    def _examples(self, incidence: sp.csr_matrix, column: int) -> str:
-        """': title with Kenya (2014); …' for the most similar past partnerships, or ''."""
-        rows = self.history.similar_partnerships(incidence[:, column], self.vector, self.need.as_of)
+    def _examples(self, who: str, column: int) -> str:
+        """': title (Kenya, 2014); …' for the most similar past partnerships, or ''."""
+        rows = self.history.similar_partnerships(who, column, self.similarity)
         names = self.index.countries.names
         quoted = []
         for row in rows:
             title = self.history.titles[row]
             title = title if len(title) <= 60 else title[:57].rstrip() + "…"
-            where = self.history.beneficiaries[row].indices
+            where = self.history.first_beneficiary(row)
             year = self.history.years[row]
-            detail = [names[where[0]]] if len(where) else []
+            detail = [] if where is None else [names[where]]
             detail += [] if np.isnan(year) else [f"{year:.0f}"]
             quoted.append(f"{title} ({', '.join(detail)})" if detail else title)
         return f": {'; '.join(quoted)}" if quoted else ""
 
     @cached_property
     def provider_examples(self) -> str:
-        return self._examples(self.history.providers, self.p)
+        return self._examples("providers", self.p)
 
     @cached_property
     def facilitator_examples(self) -> str:
-        return "" if self.f is None else self._examples(self.history.facilitators, self.f)
+        return "" if self.f is None else self._examples("facilitators", self.f)
 
     @cached_property
     def match_summary(self) -> str:

@@ -27,8 +27,12 @@ class Explainer:
         self.index = index
         self.history = history
 
-    def facts(self, need: ResolvedNeed, vector: sp.csr_matrix, p: int, f: int | None = None) -> ReasonFacts:
-        return ReasonFacts(self.index, self.history, need, vector, p, f)
+    def partnership_similarity(self, need: ResolvedNeed, vector: sp.csr_matrix) -> np.ndarray:
+        """The need's cosine with every past partnership it may see, once for all its reasons."""
+        return self.history.cosines_with(vector, need.as_of)
+
+    def facts(self, need: ResolvedNeed, similarity: np.ndarray, p: int, f: int | None = None) -> ReasonFacts:
+        return ReasonFacts(self.index, self.history, need, similarity, p, f)
 
     def records(
         self,

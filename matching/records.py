@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,9 @@ class Contribution:
     effect: Effect
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # written out: dataclasses.asdict deep-copies every field, a third of an answer's time
+        return {"feature": self.feature, "group": self.group, "value": self.value,
+                "contribution": self.contribution, "reason": self.reason, "effect": self.effect}  # fmt: skip
 
 
 @dataclass

@@ -16,8 +16,6 @@ from matching.triad_scores import TriadScores
 ALTERNATIVES = 2  # facilitators offered beside the one shown, for the same provider
 
 if TYPE_CHECKING:
-    import scipy.sparse as sp
-
     from features.needs import ResolvedNeed
     from matching.matcher import Matcher
 
@@ -72,6 +70,7 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int, explain: bool = True) 
         max_per_facilitator=matcher.max_per_facilitator,
     )
     explainer = matcher.explainer_
+    partnership_cosines = explainer.partnership_similarity(need, vector) if explain else np.zeros(0)
     provider_records: dict[int, list[Contribution]] = {}  # a provider may fill two places
     summaries: dict[int, str] = {}
     for rank, (item, penalty) in enumerate(zip(shortlist[picked], penalties, strict=True), start=1):
@@ -83,7 +82,7 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int, explain: bool = True) 
         if not explain:
             continue
         if p not in provider_records:
-            facts = explainer.facts(need, vector, int(providers[p]))
+            facts = explainer.facts(need, partnership_cosines, int(providers[p]))
             summaries[p] = facts.match_summary
             provider_records[p] = explainer.records(PROVIDER_FEATURES, facts,
                 matcher.provider_ranker_.output_names(), p_values[p], p_contrib[p])  # fmt: skip
@@ -91,11 +90,19 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int, explain: bool = True) 
         triad.contributions = list(provider_records[p])
         if f is not None:
             f_values, f_contrib = triads.explain(p, int(item % n_f))
-            facts = explainer.facts(need, vector, int(providers[p]), f)
+            facts = explainer.facts(need, partnership_cosines, int(providers[p]), f)
             triad.contributions += explainer.records(FACILITATOR_FEATURES, facts,
                 matcher.facilitator_ranker_.output_names(), f_values, f_contrib)  # fmt: skip
             triad.alternatives = _alternatives(
-                matcher, need, vector, triads, facilitators, providers, p, float(p_scores[p]), f
+                matcher,
+                need,
+                partnership_cosines,
+                triads,
+                facilitators,
+                providers,
+                p,
+                float(p_scores[p]),
+                f,
             )
         if penalty:
             triad.contributions.append(explainer.penalty_record(penalty))
@@ -107,7 +114,7 @@ def compose(matcher: Matcher, need: ResolvedNeed, k: int, explain: bool = True) 
 def _alternatives(
     matcher: Matcher,
     need: ResolvedNeed,
-    vector: sp.csr_matrix,
+    similarity: np.ndarray,
     triads: TriadScores,
     facilitators: np.ndarray,
     providers: np.ndarray,
@@ -122,7 +129,7 @@ def _alternatives(
     for j in order[:ALTERNATIVES]:
         f = int(facilitators[j])
         values, contributions = triads.explain(p, int(j))
-        facts = matcher.explainer_.facts(need, vector, int(providers[p]), f)
+        facts = matcher.explainer_.facts(need, similarity, int(providers[p]), f)
         records = matcher.explainer_.records(FACILITATOR_FEATURES, facts,
             matcher.facilitator_ranker_.output_names(), values, contributions)  # fmt: skip
         out.append(Alternative(f, base + float(contributions.sum()), base, records))
