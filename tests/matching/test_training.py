@@ -73,7 +73,7 @@ def test_tfidf_equals_scikit_learns_transformer() -> None:
 def test_the_fast_spline_basis_equals_sklearns_transform() -> None:
     from sklearn.preprocessing import SplineTransformer
 
-    from matching.rankers import _spline_basis
+    from matching.learned_ranker import _spline_basis
 
     values = np.random.default_rng(0).gamma(2.0, size=(500, 1))
     spline = SplineTransformer(n_knots=4, degree=2, extrapolation="constant").fit(values)
