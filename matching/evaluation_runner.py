@@ -22,7 +22,9 @@ from typing import Any
 import numpy as np
 
 from features.catalogue import Catalogue
+from features.facilitator_features import FACILITATOR_FEATURES
 from features.geography import CountryFacts
+from features.provider_features import PROVIDER_FEATURES
 from matching.baselines import BASELINE_NAMES, BASELINES, PopularityBaselines, provider_countries
 from matching.evaluation import (
     dedupe,
@@ -39,7 +41,8 @@ from models.history import PartnershipRecord
 
 RANKER_NAMES = ("learned", "prior", "popularity", "text-only", "random")
 EVALUATED_RANKERS = (*RANKER_NAMES, *BASELINE_NAMES)
-FEATURE_GROUPS = ("text", "tags", "geography", "context", "history", "cooperation")
+# every group the declarations use, in their order: an ablation per group, none kept by hand
+FEATURE_GROUPS = tuple(dict.fromkeys([*PROVIDER_FEATURES.groups, *FACILITATOR_FEATURES.groups]))
 ABLATIONS = tuple(f"learned-without-{group}" for group in FEATURE_GROUPS)
 
 
