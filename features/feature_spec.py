@@ -124,13 +124,10 @@ class FeatureSet:
         """The feature columns of `context` (per candidate, or per pair: (P, F, d_pair)), the
         reference value where an input is missing."""
         columns = [f for f in self.features if f.per_pair == per_pair]
-        out = np.empty((rows, len(columns))) if not per_pair else None
+        if not columns:
+            return np.zeros((rows, 0))
         computed = []
-        for j, feature in enumerate(columns):
+        for feature in columns:
             values = np.asarray(feature.compute(context), dtype=float)
-            values = np.where(np.isnan(values), feature.reference, values)
-            if out is not None:
-                out[:, j] = values
-            else:
-                computed.append(values)
-        return out if out is not None else np.stack(computed, axis=-1)
+            computed.append(np.where(np.isnan(values), feature.reference, values))
+        return np.stack(computed, axis=-1)
