@@ -3,7 +3,7 @@
 from models.catalogue import CatalogueChange, Country, Facilitator, Provider
 from models.history import Partnership, PartnershipFacilitator, PartnershipProvider
 from models.needs import Need, NeedCreate
-from models.operations import ApiKey, ModelVersion, TrainingJob
+from models.operations import ApiKey, ModelVersion, PageSession, TrainingJob
 from models.suggestions import Review, Suggestion
 from models.vocab import (
     Decision,
@@ -30,6 +30,7 @@ __all__ = [
     "Need",
     "NeedCreate",
     "NeedStatus",
+    "PageSession",
     "Partnership",
     "PartnershipFacilitator",
     "PartnershipProvider",

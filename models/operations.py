@@ -38,6 +38,18 @@ class ApiKey(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class PageSession(SQLModel, table=True):
+    """A signed-in page session. The cookie carries only its random id; only a SHA-256 of the id is
+    stored. Logging out ends it; revoking its key ends it too (the key is checked on every request)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    key_id: int = Field(foreign_key="apikey.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+
+
 class TrainingJob(SQLModel, table=True):
     """A background training or evaluation run, polled by the data scientist who started it."""
 
