@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
@@ -35,21 +35,26 @@ class StoreReport:
     unchanged: Counter[str] = field(default_factory=Counter)
 
 
-def _upsert(session: Session, table: type[SQLModel], record: SQLModel, report: StoreReport) -> None:
+Outcome = Literal["inserted", "updated", "unchanged"]
+
+
+def _upsert(session: Session, table: type[SQLModel], record: SQLModel, report: StoreReport) -> Outcome:
     row = table.model_validate(record.model_dump(mode="json"))
     key = str(table.__tablename__)
     existing = session.get(table, _primary_key(row))
     if existing is None:
         session.add(row)
         report.inserted[key] += 1
-    elif (before := existing.model_dump(mode="json", warnings=False)) != row.model_dump(mode="json"):
+        return "inserted"
+    if (before := existing.model_dump(mode="json", warnings=False)) != row.model_dump(mode="json"):
         for name, value in row.model_dump(mode="json").items():
             setattr(existing, name, value)
         if key in AUDITED:
             record_change(session, key, str(_primary_key(row)), before, row.model_dump(mode="json"), "seed")
         report.updated[key] += 1
-    else:
-        report.unchanged[key] += 1
+        return "updated"
+    report.unchanged[key] += 1
+    return "unchanged"
 
 
 AUDITED = ("provider", "facilitator")
@@ -74,7 +79,9 @@ def _primary_key(row: SQLModel) -> object:
     return values[0] if len(values) == 1 else values
 
 
-def _sync_links(session: Session, record: PartnershipRecord, report: StoreReport) -> None:
+def _sync_links(session: Session, record: PartnershipRecord, report: StoreReport) -> bool:
+    """Make the partnership's links those of the record; True when any link changed."""
+    changed = False
     pid = record.partnership.id
     for table, column, wanted in (
         (PartnershipProvider, "provider_id", record.provider_ids),
@@ -87,12 +94,23 @@ def _sync_links(session: Session, record: PartnershipRecord, report: StoreReport
             if other_id not in wanted:
                 session.delete(link)
                 report.updated[key] += 1
+                changed = True
         for other_id in wanted:
             if other_id in have:
                 report.unchanged[key] += 1
             else:
                 session.add(table(partnership_id=pid, **{column: other_id}))
                 report.inserted[key] += 1
+                changed = True
+    return changed
+
+
+def store_partnership(session: Session, record: PartnershipRecord, report: StoreReport) -> Outcome:
+    """Insert or update one partnership with its links; "updated" when only a link changed, too."""
+    outcome = _upsert(session, Partnership, record.partnership, report)
+    session.flush()
+    links_changed = _sync_links(session, record, report)
+    return "updated" if outcome == "unchanged" and links_changed else outcome
 
 
 def store_catalogue(engine: Engine, catalogue: Catalogue) -> StoreReport:
@@ -108,9 +126,7 @@ def store_catalogue(engine: Engine, catalogue: Catalogue) -> StoreReport:
             _upsert(session, Facilitator, facilitator, report)
         session.flush()
         for record in catalogue.partnerships:
-            _upsert(session, Partnership, record.partnership, report)
-            session.flush()
-            _sync_links(session, record, report)
+            store_partnership(session, record, report)
     return report
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from features.catalogue_files import read_countries, read_facilitators, read_providers
 from features.names import NameResolver
+from features.organisation_ids import OrganisationIds, organisation_names
 from features.partnership_reader import PartnershipReader
 from features.paths import fixtures_dir
 from features.taxonomy import Taxonomy
@@ -47,8 +48,12 @@ class Catalogue:
         return country_resolver(self.countries)
 
     @cached_property
-    def facilitators_resolver(self) -> NameResolver:
-        return organisation_resolver(self.facilitators)
+    def facilitator_lookup(self) -> OrganisationIds:
+        return OrganisationIds(self.facilitators)
+
+    @cached_property
+    def provider_lookup(self) -> OrganisationIds:
+        return OrganisationIds(self.providers)
 
     def snapshot(self) -> str:
         """A short content hash: equal catalogues give equal snapshots, whatever their order."""
@@ -77,7 +82,26 @@ def country_resolver(countries: list[CountryBase]) -> NameResolver:
 
 
 def organisation_resolver(orgs: Sequence[ProviderBase | FacilitatorBase]) -> NameResolver:
-    return NameResolver({o.id: [o.name, *([o.acronym] if o.acronym else []), *o.aliases] for o in orgs})
+    return NameResolver({o.id: organisation_names(o) for o in orgs})
+
+
+def catalogue_vocabulary(countries: Sequence[CountryBase], taxonomy: Taxonomy) -> Vocabulary:
+    return Vocabulary(
+        countries=frozenset(c.iso3 for c in countries),
+        sectors=frozenset(taxonomy.codes("sector")),
+    )
+
+
+def partnership_reader(catalogue: Catalogue, taxonomy: Taxonomy) -> PartnershipReader:
+    """Reads rows in the history file's columns onto this catalogue's ids."""
+    resolver = catalogue.countries_resolver
+    return PartnershipReader(
+        vocab=catalogue_vocabulary(catalogue.countries, taxonomy),
+        taxonomy=taxonomy,
+        providers=catalogue.providers,
+        facilitators=catalogue.facilitator_lookup,
+        resolve_country=lambda name: resolver.resolve(name).id,
+    )
 
 
 def load_catalogue_files(directory: Path | None = None, taxonomy: Taxonomy | None = None) -> Catalogue:
@@ -85,20 +109,9 @@ def load_catalogue_files(directory: Path | None = None, taxonomy: Taxonomy | Non
     directory = directory or fixtures_dir()
     taxonomy = taxonomy or Taxonomy.load(directory / "taxonomy")
     countries = read_countries(directory / "countries.csv")
-    vocab = Vocabulary(
-        countries=frozenset(c.iso3 for c in countries),
-        sectors=frozenset(taxonomy.codes("sector")),
-    )
+    vocab = catalogue_vocabulary(countries, taxonomy)
     providers = read_providers(directory / "providers.jsonl", vocab)
     facilitators = read_facilitators(directory / "facilitators.jsonl", vocab)
     catalogue = Catalogue(countries, providers, facilitators)
-    resolver = catalogue.countries_resolver
-    reader = PartnershipReader(
-        vocab=vocab,
-        taxonomy=taxonomy,
-        providers=providers,
-        facilitators=catalogue.facilitators_resolver,
-        resolve_country=lambda name: resolver.resolve(name).id,
-    )
-    catalogue.partnerships = reader.read(directory / "partnerships.csv")
+    catalogue.partnerships = partnership_reader(catalogue, taxonomy).read(directory / "partnerships.csv")
     return catalogue

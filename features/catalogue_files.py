@@ -13,6 +13,7 @@ from typing import Any
 
 from features.errors import RowError
 from features.file_readers import check_unique, read_csv, read_jsonl, split_list
+from features.organisation_ids import Organisation, identifiers_of
 from features.regions import m49_regions, region_problem
 from features.vocabulary import Vocabulary, check_values, closest_values, validate_row
 from models.catalogue import CountryBase, FacilitatorBase, ProviderBase
@@ -46,10 +47,12 @@ def read_countries(path: Path) -> list[CountryBase]:
 def read_providers(path: Path, vocab: Vocabulary) -> list[ProviderBase]:
     providers: list[ProviderBase] = []
     lines: dict[str, int] = {}
+    identifiers: dict[str, tuple[str, int]] = {}
     for line, row in read_jsonl(path):
         provider = validate_row(ProviderBase, row, path, line, vocab)
         check_values(path, line, vocab, provider, ("country", "sectors", "regions"))
         check_unique(path, line, provider.id, lines)
+        check_identifiers(path, line, provider, identifiers)
         providers.append(provider)
     for provider in providers:
         if provider.parent is not None and provider.parent not in lines:
@@ -67,6 +70,7 @@ def read_providers(path: Path, vocab: Vocabulary) -> list[ProviderBase]:
 def read_facilitators(path: Path, vocab: Vocabulary) -> list[FacilitatorBase]:
     facilitators: list[FacilitatorBase] = []
     lines: dict[str, int] = {}
+    identifiers: dict[str, tuple[str, int]] = {}
     for line, row in read_jsonl(path):
         facilitator = validate_row(FacilitatorBase, row, path, line, vocab)
         check_values(path, line, vocab, facilitator, ("sectors", "regions", "countries"))
@@ -74,5 +78,16 @@ def read_facilitators(path: Path, vocab: Vocabulary) -> list[FacilitatorBase]:
         if low is not None and high is not None and low > high:
             raise RowError(path.name, line, "funding_min_usd", low, f"is above funding_max_usd ({high})")
         check_unique(path, line, facilitator.id, lines)
+        check_identifiers(path, line, facilitator, identifiers)
         facilitators.append(facilitator)
     return facilitators
+
+
+def check_identifiers(path: Path, line: int, org: Organisation, seen: dict[str, tuple[str, int]]) -> None:
+    """An identifier (IATI id, CRS channel code) names one organisation of a file."""
+    for identifier in identifiers_of(org):
+        if identifier in seen and seen[identifier][0] != org.id:
+            other, other_line = seen[identifier]
+            field = "crs_channel_code" if identifier.isdigit() else "iati_org_id"
+            raise RowError(path.name, line, field, identifier, f"is already {other}'s (line {other_line})")
+        seen[identifier] = (org.id, line)

@@ -15,6 +15,7 @@ from pathlib import Path
 from features.errors import RowError
 from features.file_readers import check_unique, read_csv, split_list
 from features.names import NameResolver
+from features.organisation_ids import OrganisationIds
 from features.taxonomy import Taxonomy
 from features.vocabulary import Vocabulary, closest_values, validate_row
 from models.catalogue import ProviderBase
@@ -31,7 +32,7 @@ class PartnershipReader:
     vocab: Vocabulary
     taxonomy: Taxonomy
     providers: list[ProviderBase]
-    facilitators: NameResolver
+    facilitators: OrganisationIds
     resolve_country: Callable[[str], str | None]
 
     def __post_init__(self) -> None:
@@ -53,7 +54,24 @@ class PartnershipReader:
             records.append(record)
         return records
 
+    def read_all(self, path: Path) -> tuple[list[PartnershipRecord], list[RowError]]:
+        """Every row that can be read, and the error of every row that cannot (an import's batch)."""
+        records: list[PartnershipRecord] = []
+        errors: list[RowError] = []
+        lines: dict[str, int] = {}
+        for line, row in read_csv(path):
+            try:
+                record = self.read_row(path, line, row)
+                check_unique(path, line, record.partnership.id, lines)
+            except RowError as error:
+                errors.append(error)
+            else:
+                records.append(record)
+        return records, errors
+
     def read_row(self, path: Path, line: int, row: dict[str, str]) -> PartnershipRecord:
+        if not row.get("id"):
+            raise RowError(path.name, line, "id", row.get("id", ""), "is empty: every row needs its own id")
         unresolved: list[str] = []
         beneficiaries = []
         for index, name in enumerate(split_list(row.get("beneficiary_countries", ""))):

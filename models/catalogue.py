@@ -30,6 +30,9 @@ from models.vocab import (
     Url,
 )
 
+# The IATI rule for organisation identifiers: no spaces, slashes, '?', '#' or '&'.
+IATI_ORG_ID = r"^[A-Za-z0-9][^\s/?#&]*$"
+
 
 class CountryBase(SQLModel):
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
@@ -78,6 +81,9 @@ class ProviderBase(SQLModel):
     regions: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     description: Description = Field(default="", max_length=4000)
     website: Url | None = Field(default=None, max_length=500)
+    # IATI organisation identifier ("XM-DAC-41114") and OECD CRS channel code ("41114"), where known.
+    iati_org_id: str | None = Field(default=None, max_length=100, regex=IATI_ORG_ID)
+    crs_channel_code: str | None = Field(default=None, max_length=5, regex=r"^[0-9]{5}$")
 
 
 class Provider(ProviderBase, table=True):
@@ -103,6 +109,9 @@ class FacilitatorBase(SQLModel):
     languages: list[LanguageCode] = Field(default_factory=list, sa_column=Column(JSON))
     description: Description = Field(default="", max_length=4000)
     website: Url | None = Field(default=None, max_length=500)
+    # IATI organisation identifier ("XM-DAC-41114") and OECD CRS channel code ("41114"), where known.
+    iati_org_id: str | None = Field(default=None, max_length=100, regex=IATI_ORG_ID)
+    crs_channel_code: str | None = Field(default=None, max_length=5, regex=r"^[0-9]{5}$")
 
 
 class Facilitator(FacilitatorBase, table=True):

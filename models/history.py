@@ -26,6 +26,10 @@ class PartnershipBase(SQLModel):
     description: Description = Field(default="", max_length=4000)
     source_url: str = Field(default="", max_length=500)
     source_name: str = Field(default="", max_length=300)
+    # Brought in by `sstc import`: "iati:<file name>" or "csv:<file name>"; empty for the seeded history.
+    imported_from: str = Field(default="", max_length=300)
+    # The activity's own key in an IATI file; the partnership id is derived from it.
+    iati_identifier: str | None = Field(default=None, max_length=200)
     # Names in the source that matched nothing in the catalogue; kept so they are never lost.
     unresolved: list[str] = Field(default_factory=list, sa_column=Column(JSON))
 
