@@ -15,6 +15,7 @@ from rich.table import Table
 
 from api.catalogue_store import load_catalogue, store_catalogue
 from api.db import create_tables, get_engine
+from api.import_command import import_app
 from api.model_registry import active_version, train_version
 from api.recommend_command import recommend
 from api.security import create_key, revoke_key
@@ -36,6 +37,7 @@ app = typer.Typer(help="sstc-match: partner matching for South-South and triangu
 catalogue_app = typer.Typer(help="Inspect the catalogue in the database.")
 app.add_typer(catalogue_app, name="catalogue")
 app.command("recommend")(recommend)
+app.add_typer(import_app, name="import")
 console = Console()
 errors = Console(stderr=True)
 
