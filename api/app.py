@@ -7,17 +7,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from threadpoolctl import threadpool_limits
 
+from api.auth_throttle import AuthThrottle
 from api.db import create_tables, get_engine
 from api.errors import install_error_handlers
 from api.matcher_holder import MatcherHolder
 from api.pages import routes as pages
 from api.pages.errors import install_page_handlers
 from api.routes import catalogue, catalogue_edits, health, models, needs, reviews
+from api.secret_file import session_secret
 from api.settings import Settings, get_settings
 
 DESCRIPTION = """Partner matching for South-South and triangular cooperation: state a need, get
@@ -30,10 +33,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     # One BLAS/OpenMP thread per worker: busy-waiting threads cost far more than they give here.
     threadpool_limits(1)
-    engine = get_engine(settings.database_url)
+    engine = get_engine(settings.database_url, pool_size=settings.worker_threads)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
         create_tables(engine)
         app.state.matcher.refresh()
         yield
@@ -42,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.matcher = MatcherHolder(engine)
+    app.state.auth_throttle = AuthThrottle(settings.failed_auth_limit)
     install_error_handlers(app, settings.max_body_bytes)
     install_page_handlers(app)
     for module in (health, needs, reviews, catalogue, catalogue_edits, models):
@@ -50,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key.get_secret_value(),
+        secret_key=session_secret(settings),
         session_cookie="sstc_session",
         same_site="strict",
         https_only=settings.environment == "production",

@@ -13,13 +13,25 @@ from sqlmodel import create_engine
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
 
+# A request waits at most this long for a pooled connection, then gets a 503 with Retry-After.
+POOL_TIMEOUT_S = 5
+
 
 @cache
-def get_engine(url: str) -> Engine:
+def get_engine(url: str, pool_size: int = 5) -> Engine:
+    """One engine per database and pool size. The service sizes its pool to its thread pool (every
+    database call runs in one of those threads), so a thread never waits long for a connection."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        connect_args=connect_args,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=2,
+        pool_timeout=POOL_TIMEOUT_S,
+    )
     if url.startswith("sqlite"):
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine

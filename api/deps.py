@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Annotated
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from api.auth_throttle import throttle_of
 from api.matcher_holder import MatcherHolder
 from api.security import find_key
 from matching.matcher import Matcher
@@ -38,17 +39,24 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_current_key(
-    session: SessionDep,
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine_dep)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> ApiKey:
+    """The caller's key, looked up on a connection of its own that is back in the pool before the
+    route waits for its thread: a request never holds a connection while it queues."""
+    throttle = throttle_of(request)
+    throttle.check(request)
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "missing API key: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    key = find_key(session, credentials.credentials)
+    with Session(engine) as session:
+        key = find_key(session, credentials.credentials)
     if key is None:
+        throttle.failed(request)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key", headers={"WWW-Authenticate": "Bearer"}
         )
@@ -58,11 +66,11 @@ def get_current_key(
 CurrentKey = Annotated[ApiKey, Depends(get_current_key)]
 
 
-def require(*roles: Role) -> Callable[[ApiKey], ApiKey]:
+def require(*roles: Role) -> Callable[[ApiKey], Coroutine[Any, Any, ApiKey]]:
     """A dependency that lets only the given roles through (admin always may)."""
     allowed = {*roles, Role.admin}
 
-    def check(key: CurrentKey) -> ApiKey:
+    async def check(key: CurrentKey) -> ApiKey:
         if key.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
             raise HTTPException(status.HTTP_403_FORBIDDEN, f"this action needs one of the roles: {names}")

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.matcher_holder import NoActiveModel
@@ -18,6 +19,7 @@ from api.request_guard import RequestGuard
 from features.errors import SSTCError, UnknownNameError
 
 log = logging.getLogger("api")
+RETRY_AFTER_S = "2"
 UNREADABLE_BODY = "the request body could not be read: it must be JSON encoded as UTF-8"
 
 
@@ -46,7 +48,7 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if is_page(request):
-            return page_error(request, exc.status_code, str(exc.detail))
+            return page_error(request, exc.status_code, str(exc.detail), exc.headers)
         detail = UNREADABLE_BODY if exc.detail == "There was an error parsing the body" else exc.detail
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
@@ -80,4 +82,11 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
                 "request_id": request.state.request_id,
             },
             status_code=503,
+            headers={"Retry-After": RETRY_AFTER_S},
         )
+
+    @app.exception_handler(PoolTimeout)
+    async def too_busy(request: Request, exc: PoolTimeout) -> JSONResponse:
+        log.warning("no database connection free in time [%s]", request.state.request_id)
+        body = {"detail": "the service is busy; try again shortly", "request_id": request.state.request_id}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER_S})

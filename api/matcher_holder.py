@@ -1,8 +1,10 @@
 """The active model of one worker, swapped atomically when another version is activated.
 
 Every worker checks the database for the active version at most once a second; a new version is
-loaded beside the old one and swapped in one assignment. A model file that fails its checksum is
-refused and the one already loaded keeps serving.
+loaded beside the old one and swapped in one assignment. A version that cannot be loaded (a file
+missing, altered, or inconsistent) is refused and the one already loaded keeps serving. A worker
+that starts with an unloadable active version serves the latest earlier version that loads, and
+says so (`problem`), rather than serving nothing.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from sqlalchemy import Engine
 
-from api.model_registry import active_version, load_version
+from api.model_registry import activation_history, active_version, load_version
 from matching.matcher import Matcher
 from matching.persistence import ModelFileError
+from models import ModelVersion
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +35,27 @@ class MatcherHolder:
         self._lock = threading.Lock()
         self._matcher: Matcher | None = None
         self._version: str | None = None
-        self._refused: set[str] = set()
+        self._active: str | None = None
+        self._refused: dict[str, str] = {}
         self._checked_at = -float("inf")
 
     @property
     def version(self) -> str | None:
         return self._version
+
+    @property
+    def problem(self) -> str | None:
+        """Why the version served is not the active one, if it is not."""
+        if self._active is None or self._active == self._version or self._active not in self._refused:
+            return None
+        return f"the active model version {self._active} cannot be loaded: {self._refused[self._active]}"
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "model": self._version or "none active",
+            "active_version": self._active,
+            "problem": self.problem,
+        }
 
     def check_due(self) -> bool:
         return time.monotonic() - self._checked_at >= self.check_every_s
@@ -45,20 +64,31 @@ class MatcherHolder:
         if self.check_due():
             self.refresh()
         if self._matcher is None:
-            raise NoActiveModel("no model version is active; a data scientist must train and activate one")
+            why = self.problem or "no model version is active"
+            raise NoActiveModel(f"{why}; a data scientist must activate a version that loads (or train one)")
         return self._matcher
 
     def refresh(self) -> None:
         with self._lock:
             self._checked_at = time.monotonic()
             row = active_version(self.engine)
+            self._active = row.id if row is not None else None
             if row is None or row.id == self._version or row.id in self._refused:
                 return
-            try:
-                matcher = load_version(row)
-            except ModelFileError as exc:
-                self._refused.add(row.id)
-                log.error("refused model %s, still serving %s: %s", row.id, self._version, exc)
+            if self._load(row) or self._matcher is not None:
                 return
-            self._matcher, self._version = matcher, row.id
-            log.info("now serving model %s", row.id)
+            for earlier in activation_history(self.engine):
+                if earlier.id not in self._refused and self._load(earlier):
+                    log.error("serving %s instead: %s", earlier.id, self.problem)
+                    return
+
+    def _load(self, row: ModelVersion) -> bool:
+        try:
+            matcher = load_version(row)
+        except ModelFileError as exc:
+            self._refused[row.id] = str(exc)
+            log.error("refused model %s, still serving %s: %s", row.id, self._version, exc)
+            return False
+        self._matcher, self._version = matcher, row.id
+        log.info("now serving model %s", row.id)
+        return True

@@ -14,7 +14,7 @@ from api.needs_store import resolved_need
 from features.errors import SSTCError
 from matching.evaluation_runner import evaluate
 from matching.matcher import Matcher
-from matching.persistence import load_matcher, save_matcher, sha256_of
+from matching.persistence import ModelFileError, load_matcher, save_matcher
 from matching.splits import grouped_folds
 from matching.training_examples import Review
 from models import Decision, ModelStatus, ModelVersion, Need, Suggestion
@@ -129,20 +129,40 @@ class ActivationError(SSTCError):
 
 
 def activate_version(engine: Engine, version_id: str) -> ModelVersion:
-    """Make one version active and retire the one before, in one transaction."""
+    """Load and verify every file of a version (the skops file and its arrays: checksums, shapes,
+    index bounds); only then make it active and retire the one before, in one transaction."""
+    with Session(engine) as session:
+        candidate = session.get(ModelVersion, version_id)
+        if candidate is None:
+            raise LookupError(f"model version {version_id} not found")
+    try:
+        load_version(candidate)
+    except ModelFileError as exc:
+        raise ActivationError(
+            f"model version {version_id} cannot be loaded, so it stays inactive: {exc}"
+        ) from exc
     with Session(engine, expire_on_commit=False) as session, session.begin():
         row = session.get(ModelVersion, version_id)
-        if row is None:
-            raise LookupError(f"model version {version_id} not found")
-        path = Path(row.path)
-        if not path.is_file() or sha256_of(path) != row.sha256:
-            raise ActivationError(f"model version {version_id}: the file fails its checksum; refused")
+        if row is None or row.sha256 != candidate.sha256:
+            raise ActivationError(f"model version {version_id} changed while it was verified; try again")
         for active in session.exec(select(ModelVersion).where(ModelVersion.status == ModelStatus.active)):
             if active.id != version_id:
                 active.status = ModelStatus.retired
         row.status = ModelStatus.active
         row.activated_at = datetime.now(UTC)
     return row
+
+
+def activation_history(engine: Engine) -> list[ModelVersion]:
+    """Every version that was ever active, the latest activation first."""
+    with Session(engine) as session:
+        return list(
+            session.exec(
+                select(ModelVersion)
+                .where(col(ModelVersion.activated_at).is_not(None))
+                .order_by(col(ModelVersion.activated_at).desc())
+            )
+        )
 
 
 def previous_version(engine: Engine) -> ModelVersion | None:

@@ -8,9 +8,9 @@ import secrets
 from datetime import UTC, datetime
 
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from models import ApiKey, Role
+from models import ApiKey, PageSession, Role
 
 KEY_PREFIX = "sstc_"
 
@@ -40,7 +40,13 @@ def revoke_key(engine: Engine, key_id: int) -> ApiKey:
         if row is None:
             raise LookupError(f"no API key with id {key_id}")
         if row.revoked_at is None:
-            row.revoked_at = datetime.now(UTC)
+            now = datetime.now(UTC)
+            row.revoked_at = now
+            open_sessions = select(PageSession).where(
+                PageSession.key_id == key_id, col(PageSession.ended_at).is_(None)
+            )
+            for page_session in session.exec(open_sessions):
+                page_session.ended_at = now
             session.commit()
             session.refresh(row)
         return row

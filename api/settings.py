@@ -6,10 +6,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEVELOPMENT_SECRET = "development-only-secret-change-me"
+SECRET_MIN_LENGTH = 32
 
 
 class Settings(BaseSettings):
@@ -20,15 +20,24 @@ class Settings(BaseSettings):
         default="sqlite:///var/sstc.db",
         validation_alias=AliasChoices("DATABASE_URL", "SSTC_DATABASE_URL"),
     )
+    data_dir: Path = Path("var")
     model_dir: Path = Path("var/models")
-    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    # Signs the page session cookie. Unset: a random one is generated into data_dir/secret_key.
+    secret_key: SecretStr | None = None
     max_body_bytes: int = 1_000_000
+    # Threads of each worker for blocking work; the database pool is sized to match.
+    worker_threads: int = Field(default=16, ge=1, le=200)
+    failed_auth_limit: str = "20/minute"
+    session_idle_hours: float = Field(default=12, gt=0)
 
-    @model_validator(mode="after")
-    def refuse_default_secret(self) -> Settings:
-        if self.environment == "production" and (self.secret_key.get_secret_value() == DEVELOPMENT_SECRET):
-            raise ValueError("SSTC_SECRET_KEY must be set to a secret of your own in production")
-        return self
+    @field_validator("secret_key")
+    @classmethod
+    def long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < SECRET_MIN_LENGTH:
+            raise ValueError(
+                f"SSTC_SECRET_KEY must be at least {SECRET_MIN_LENGTH} characters of random text"
+            )
+        return value
 
 
 @cache

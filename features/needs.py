@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from features.errors import UnknownNameError
+from features.languages import resolve_language
 from features.names import NameResolver
 from features.taxonomy import Field, Taxonomy
 from models.needs import NeedCreate
@@ -108,7 +109,8 @@ def resolve_need(
     country = countries.resolve(raw.country)
     if country.id is None:
         raise UnknownNameError("country", raw.country, [f"{c.name} ({c.id})" for c in country.candidates])
-    languages = [lang.strip().lower() for lang in raw.language] or country_languages.get(country.id, [])
+    languages = [resolve_language(word, f"language.{i}") for i, word in enumerate(raw.language)]
+    languages = list(dict.fromkeys(languages)) or country_languages.get(country.id, [])
     unmatched: list[UnmatchedTerm] = []
     sectors = _resolve_terms(taxonomy, "sector", raw.sector, unmatched)
     modalities = _resolve_terms(taxonomy, "modality", raw.modality, unmatched)

@@ -3,7 +3,10 @@
 The providers' posting lists, the one large part of a model, are kept beside the skops file as
 plain `.npy` arrays (`<version>.arrays/`) whose checksums are stored inside it. They are loaded
 memory-mapped and read-only: a worker reads them without first copying them, and every worker on
-a machine shares the same pages.
+a machine shares the same pages. Because they are mapped, a file changed in place under a running
+worker changes what it reads: model files are written read-only, and the model folder must be
+read-only to the service's user. At load, the arrays' checksums, shape and index bounds are checked,
+so a damaged file is refused instead of read out of bounds.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ TRUSTED_PREFIXES = (
 )
 POSTING_PARTS = ("data", "indices", "indptr")
 LIBRARIES = ("scikit-learn", "scipy", "numpy", "skops", "sstc-match")
+READ_ONLY = 0o444
 
 
 class ModelFileError(SSTCError):
@@ -72,6 +76,8 @@ def save_matcher(matcher: Matcher, path: Path, card: dict[str, Any] | None = Non
         **(card or {}),
     }
     card_path(path).write_text(json.dumps(full_card, indent=2, default=str), encoding="utf-8")
+    for written in (path, *arrays_folder(path).iterdir()):
+        written.chmod(READ_ONLY)
     return full_card
 
 
@@ -97,7 +103,14 @@ def _read_arrays(path: Path, external: dict[str, Any]) -> sp.csr_matrix:
         _check(file, expected, f"model file {path.name}: {file.name}", "is missing beside it")
         parts[name.split(".")[1]] = np.load(file, mmap_mode="r", allow_pickle=False)
     shape = tuple(external["shape"])
-    return sp.csr_matrix((parts["data"], parts["indices"], parts["indptr"]), shape=shape, copy=False)
+    matrix = sp.csr_matrix((parts["data"], parts["indices"], parts["indptr"]), shape=shape, copy=False)
+    try:
+        matrix.check_format(full_check=True)  # index bounds, indptr order and lengths
+    except ValueError as exc:
+        raise ModelFileError(
+            f"model file {path.name}: its posting arrays are inconsistent ({exc}); refused"
+        ) from exc
+    return matrix
 
 
 def _check(file: Path, expected_sha256: str, what: str, missing: str) -> None:
@@ -128,5 +141,12 @@ def load_matcher(path: Path, expected_sha256: str) -> Matcher:
             f"model file {path.name} has layout {found}, this sstc-match reads layout {MODEL_FORMAT}; "
             "train a new version (sstc train)"
         )
-    matcher.index_.provider_postings = _read_arrays(path, matcher.external_arrays_)
+    postings = _read_arrays(path, matcher.external_arrays_)
+    providers = len(matcher.index_.provider_ids)
+    if postings.shape[1] != providers:
+        raise ModelFileError(
+            f"model file {path.name}: posting arrays for {postings.shape[1]} providers, "
+            f"the model has {providers}"
+        )
+    matcher.index_.provider_postings = postings
     return matcher

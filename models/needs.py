@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from models.vocab import ISO3, SDG, LanguageCode, Modality, NeedStatus, SectorCode
+from models.vocab import ISO3, SDG, LanguageCode, Modality, NeedStatus, Printable, SectorCode, Word
 
 
 def utcnow() -> datetime:
@@ -38,13 +38,17 @@ class NeedCreate(SQLModel):
         },
     )  # type: ignore[assignment]
 
-    country: str = Field(min_length=2, max_length=100, description="ISO3 code or country name")
-    title: str = Field(default="", max_length=300)
-    text: str = Field(min_length=1, max_length=20000)
+    country: Annotated[str, Printable] = Field(
+        min_length=2, max_length=100, description="ISO3 code or country name"
+    )
+    title: Annotated[str, Printable] = Field(default="", max_length=300)
+    text: Annotated[str, Printable] = Field(min_length=1, max_length=20000)
     sdg: list[SDG] = Field(default_factory=list, max_length=17)
-    sector: list[str] = Field(default_factory=list, max_length=20)
-    modality: list[str] = Field(default_factory=list, max_length=8)
-    language: list[str] = Field(default_factory=list, max_length=10)
+    sector: list[Word] = Field(default_factory=list, max_length=20)
+    modality: list[Word] = Field(default_factory=list, max_length=8)
+    language: list[Word] = Field(
+        default_factory=list, max_length=10, description="ISO 639-1 codes or names ('pt', 'português')"
+    )
     budget_usd: int | None = Field(default=None, ge=0, le=10_000_000_000)
     k: int = Field(default=10, ge=1, le=100)
 

@@ -5,15 +5,28 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
+CONTROL_CHARACTERS = frozenset(chr(c) for c in range(32)) - {"\t", "\n", "\r"}
+
+
+def printable(value: str) -> str:
+    """Text a person typed holds no NUL or other control characters (tabs and line breaks aside)."""
+    bad = next((ch for ch in value if ch in CONTROL_CHARACTERS), None)
+    if bad is not None:
+        raise ValueError(f"holds the control character U+{ord(bad):04X}, which no text may contain")
+    return value
+
+
+Printable = AfterValidator(printable)
 ISO3 = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 SDG = Annotated[int, Field(ge=1, le=17)]
 SectorCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{3}$")]
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable]
+Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Printable]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000), Printable]
+Word = Annotated[str, StringConstraints(max_length=100), Printable]  # a sector, modality or language word
 Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=500)]
 
 

@@ -10,10 +10,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from api.auth_throttle import throttle_of
 from api.deps import SessionDep
 from api.pages import catalogue_pages, model_pages, need_pages, queue_pages
 from api.pages.rendering import redirect, render
-from api.pages.session import CSRF, User, sign_in
+from api.pages.session import CSRF, User, sign_in, sign_out
 from api.security import find_key
 from models import Role
 
@@ -35,8 +36,11 @@ def login_page(request: Request) -> HTMLResponse:
 def login(
     request: Request, session: SessionDep, key: Annotated[str, Form()] = "", _: None = CSRF
 ) -> Response:
+    throttle = throttle_of(request)
+    throttle.check(request)
     found = find_key(session, key.strip())
     if found is None:
+        throttle.failed(request)
         return render(
             request, "login.html", error="That API key is not valid or was revoked.", status_code=401
         )
@@ -45,8 +49,8 @@ def login(
 
 
 @router.post("/logout")
-def logout(request: Request, _: None = CSRF) -> Response:
-    request.session.clear()
+def logout(request: Request, session: SessionDep, _: None = CSRF) -> Response:
+    sign_out(request, session)
     return redirect("/login")
 
 

@@ -1,29 +1,60 @@
-"""Signing in with an API key: a signed, HTTP-only session cookie and a CSRF token per session."""
+"""Signing in with an API key: a server-side session and a CSRF token per session.
+
+The signed, HTTP-only cookie carries a random session id and the CSRF token; the database holds a
+SHA-256 of the id, its key and when it was last seen. Signing out ends the session, and so do
+revoking its key and leaving it idle; a cookie captured earlier then opens nothing."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Form, HTTPException, Request, status
-from sqlmodel import Session
+from sqlalchemy import Engine
+from sqlmodel import Session, select
 
-from api.deps import SessionDep
-from models import ApiKey, Role
+from api.deps import get_engine_dep
+from api.security import hash_key
+from models import ApiKey, PageSession, Role
+
+SEEN_EVERY = timedelta(minutes=5)  # last_seen_at is written at most this often
 
 
 class SignInRequired(Exception):
     """Raised by page dependencies; answered with a redirect to the sign-in page."""
 
 
-def current_user(request: Request, session: SessionDep) -> ApiKey:
-    key_id = request.session.get("key_id")
-    key = session.get(ApiKey, key_id) if key_id is not None else None
-    if key is None or key.revoked_at is not None:
-        request.session.clear()
-        raise SignInRequired()
-    return key
+def current_user(request: Request, engine: Annotated[Engine, Depends(get_engine_dep)]) -> ApiKey:
+    token = request.session.get("sid")
+    found = None
+    if isinstance(token, str):
+        with Session(engine, expire_on_commit=False) as session:
+            found = session.exec(
+                select(PageSession, ApiKey).where(
+                    PageSession.token_hash == hash_key(token), PageSession.key_id == ApiKey.id
+                )
+            ).first()
+            if found is not None and _still_open(request, *found):
+                _seen(session, found[0])
+                return found[1]
+    request.session.clear()
+    raise SignInRequired()
+
+
+def _still_open(request: Request, page_session: PageSession, key: ApiKey) -> bool:
+    idle = timedelta(hours=request.app.state.settings.session_idle_hours)
+    now = datetime.now(UTC)
+    return page_session.ended_at is None and key.revoked_at is None and now - page_session.last_seen_at < idle
+
+
+def _seen(session: Session, page_session: PageSession) -> None:
+    now = datetime.now(UTC)
+    if now - page_session.last_seen_at >= SEEN_EVERY:
+        page_session.last_seen_at = now
+        session.add(page_session)
+        session.commit()
 
 
 User = Annotated[ApiKey, Depends(current_user)]
@@ -55,6 +86,21 @@ def allow(user: ApiKey, *roles: Role) -> None:
 
 
 def sign_in(request: Request, session: Session, key: ApiKey) -> None:
+    assert key.id is not None
+    token = secrets.token_urlsafe(32)
+    session.add(PageSession(token_hash=hash_key(token), key_id=key.id))
+    session.commit()
     request.session.clear()
-    request.session["key_id"] = key.id
+    request.session["sid"] = token
     request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def sign_out(request: Request, session: Session) -> None:
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        row = session.exec(select(PageSession).where(PageSession.token_hash == hash_key(token))).first()
+        if row is not None and row.ended_at is None:
+            row.ended_at = datetime.now(UTC)
+            session.add(row)
+            session.commit()
+    request.session.clear()

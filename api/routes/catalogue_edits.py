@@ -41,7 +41,14 @@ def _unprocessable(field: str, message: str) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [field_error(field, message, "value_error")])
 
 
+MAX_ALIASES = 50
+
+
 def check_vocabulary(session: Session, record: ProviderBase | FacilitatorBase) -> None:
+    if len(record.aliases) > MAX_ALIASES:
+        raise _unprocessable(
+            "aliases", f"{len(record.aliases)} aliases; at most {MAX_ALIASES} are kept per record"
+        )
     sectors = set(default_taxonomy().codes("sector"))
     for index, code in enumerate(record.sectors):
         if code not in sectors:
@@ -56,8 +63,18 @@ def check_vocabulary(session: Session, record: ProviderBase | FacilitatorBase) -
     for field, iso3 in countries:
         if session.get(Country, iso3) is None:
             raise _unprocessable(field, f"{iso3!r} is not a country of the catalogue")
+    if isinstance(record, ProviderBase) and record.parent == record.id:
+        raise _unprocessable(
+            "parent", f"{record.parent!r} is the provider itself; a provider cannot be its own parent"
+        )
     if isinstance(record, ProviderBase) and record.parent and session.get(Provider, record.parent) is None:
         raise _unprocessable("parent", f"{record.parent!r} is not a provider")
+    if isinstance(record, FacilitatorBase):
+        low, high = record.funding_min_usd, record.funding_max_usd
+        if low is not None and high is not None and low > high:
+            raise _unprocessable(
+                "funding_min_usd", f"{low} is above funding_max_usd ({high}); the window must run low to high"
+            )
 
 
 def _who(key: ApiKey) -> str:

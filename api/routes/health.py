@@ -1,32 +1,59 @@
 from __future__ import annotations
 
+import contextlib
+
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
+from sqlalchemy import Engine, text
+
+from api.matcher_holder import MatcherHolder, NoActiveModel
 
 router = APIRouter(tags=["health"])
+DATABASE_CHECK_S = 3
+# A write that changes nothing (no row has a negative id), rolled back: it fails when the database
+# refuses writes (read-only file or server, full disk) as any real write would.
+WRITE_PROBE = text("UPDATE pagesession SET ended_at = ended_at WHERE id < 0")
 
 
 @router.get("/healthz", operation_id="healthz", summary="The process is up")
-def healthz() -> dict[str, str]:
-    """Answers as long as the process runs."""
+async def healthz() -> dict[str, str]:
+    """Answers as long as the process runs; on the event loop, so busy threads never delay it."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", operation_id="readyz", summary="The database is reachable and a model is loaded")
-def readyz(request: Request) -> JSONResponse:
-    """Ready when the database answers and a model version is loaded."""
-    checks = {"database": "ok", "model": "ok"}
+def database_state(engine: Engine) -> str:
     try:
-        with request.app.state.engine.connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
+            try:
+                connection.execute(WRITE_PROBE)
+            except Exception:
+                return "read-only"
+            finally:
+                connection.rollback()
     except Exception:
-        checks["database"] = "unreachable"
-    try:
-        checks["model"] = request.app.state.matcher.get().version_
-    except Exception:
-        checks["model"] = "none active"
-    ready = checks["database"] == "ok" and checks["model"] != "none active"
-    return JSONResponse(
-        {"status": "ready" if ready else "not ready", **checks}, status_code=200 if ready else 503
-    )
+        return "unreachable"
+    return "ok"
+
+
+@router.get(
+    "/readyz", operation_id="readyz", summary="The database takes writes and a model version is loaded"
+)
+async def readyz(request: Request) -> JSONResponse:
+    """Ready when the database answers and takes writes, and a model version is loaded. When the
+    active version cannot be loaded and an earlier one serves instead, both are named, with why."""
+    holder: MatcherHolder = request.app.state.matcher
+    with anyio.move_on_after(DATABASE_CHECK_S):
+        database = "busy"
+        database = await anyio.to_thread.run_sync(
+            database_state, request.app.state.engine, abandon_on_cancel=True
+        )
+    with contextlib.suppress(NoActiveModel):  # the status below says why
+        await run_in_threadpool(holder.get)
+    model = holder.status()
+    ready = database == "ok" and model["model"] != "none active"
+    body = {"status": "ready" if ready else "not ready", "database": database, **model}
+    return JSONResponse(body, status_code=200 if ready else 503)

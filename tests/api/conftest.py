@@ -55,7 +55,7 @@ def database_url(backend: str, directory: Path) -> Iterator[str]:
 
 def seeded_database(directory: Path, catalogue: Catalogue, url: str | None = None) -> Settings:
     url = url or f"sqlite:///{directory / 'sstc.db'}"
-    settings = Settings(database_url=url, model_dir=directory / "models")
+    settings = Settings(database_url=url, model_dir=directory / "models", data_dir=directory)
     engine = get_engine(settings.database_url)
     create_tables(engine)
     store_catalogue(engine, catalogue)

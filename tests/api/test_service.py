@@ -245,16 +245,31 @@ def test_an_unhandled_error_is_a_json_500_naming_the_request_not_a_trace(
     assert "secret detail" not in response.text and "secret detail" in caplog.text
 
 
-def test_a_default_secret_is_refused_in_production() -> None:
+def test_a_short_secret_is_refused() -> None:
     from pydantic import ValidationError
 
     from api.settings import Settings
 
-    with pytest.raises(
-        ValidationError, match="SSTC_SECRET_KEY must be set to a secret of your own in production"
-    ):
-        Settings(environment="production")
-    assert Settings(environment="production", secret_key="s3cret-of-our-own").environment == "production"
+    with pytest.raises(ValidationError, match="SSTC_SECRET_KEY must be at least 32 characters of random text"):
+        Settings(secret_key="s3cret-of-our-own")
+    assert Settings(secret_key="x" * 32).secret_key is not None
+
+
+def test_without_a_secret_one_is_generated_once_and_kept_private(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from api.secret_file import session_secret
+    from api.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    with ThreadPoolExecutor(8) as pool:  # workers starting at once agree on one secret
+        secrets = set(pool.map(lambda _: session_secret(settings), range(32)))
+    assert len(secrets) == 1 and len(secrets.pop()) >= 32
+    path = tmp_path / "data" / "secret_key"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in path.parent.iterdir()] == ["secret_key"]
+    assert session_secret(settings) == path.read_text()
+    assert session_secret(Settings(data_dir=tmp_path / "other")) != path.read_text()
 
 
 def test_the_need_page_says_which_words_matched_no_term(service: Service) -> None:

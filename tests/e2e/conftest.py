@@ -58,7 +58,8 @@ def _serve(directory: Path, catalogue: Catalogue, url: str) -> Iterator[LiveServ
     settings = seeded_database(directory, catalogue, url)
     keys = make_keys(settings)
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "SSTC_MODEL_DIR": str(settings.model_dir)}
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "SSTC_MODEL_DIR": str(settings.model_dir),
+           "SSTC_DATA_DIR": str(settings.data_dir)}  # fmt: skip
     command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1",
                "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
     log = (directory / "server.log").open("w")
