@@ -15,7 +15,7 @@ from pathlib import Path
 
 from features.catalogue_files import read_countries, read_facilitators, read_providers
 from features.names import NameResolver
-from features.organisation_ids import OrganisationIds, organisation_names
+from features.organisation_ids import OrganisationIds
 from features.partnership_reader import PartnershipReader
 from features.paths import fixtures_dir
 from features.taxonomy import Taxonomy
@@ -49,11 +49,11 @@ class Catalogue:
 
     @cached_property
     def facilitator_lookup(self) -> OrganisationIds:
-        return OrganisationIds(self.facilitators)
+        return organisation_resolver(self.facilitators)
 
     @cached_property
     def provider_lookup(self) -> OrganisationIds:
-        return OrganisationIds(self.providers)
+        return organisation_resolver(self.providers)
 
     def snapshot(self) -> str:
         """A short content hash: equal catalogues give equal snapshots, whatever their order."""
@@ -81,8 +81,9 @@ def country_resolver(countries: list[CountryBase]) -> NameResolver:
     return NameResolver({c.iso3: [c.name, c.iso2, c.official_name, *c.aliases] for c in countries})
 
 
-def organisation_resolver(orgs: Sequence[ProviderBase | FacilitatorBase]) -> NameResolver:
-    return NameResolver({o.id: organisation_names(o) for o in orgs})
+def organisation_resolver(orgs: Sequence[ProviderBase | FacilitatorBase]) -> OrganisationIds:
+    """Organisations by identifier ("XM-DAC-41114") or by name ("UNDP / PNUD")."""
+    return OrganisationIds(orgs)
 
 
 def catalogue_vocabulary(countries: Sequence[CountryBase], taxonomy: Taxonomy) -> Vocabulary:

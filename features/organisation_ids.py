@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from features.names import NameResolver, Resolution
+from features.names import Candidate, NameResolver, Resolution
 from models.catalogue import FacilitatorBase, ProviderBase
 
 Organisation = ProviderBase | FacilitatorBase
@@ -63,3 +63,6 @@ class OrganisationIds:
         if found is not None:
             return Resolution(text, found, 1.0)
         return self.names.resolve_organisation(text)
+
+    def closest(self, query: str, limit: int = 5) -> list[Candidate]:
+        return self.names.closest(query, limit)

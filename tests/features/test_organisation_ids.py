@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from features.catalogue import Catalogue, load_catalogue_files
+from features.catalogue_search import search
 from features.errors import RowError
 from features.paths import fixtures_dir
 
@@ -71,3 +72,8 @@ def test_an_identifier_used_twice_stops_the_read(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"facilitators.jsonl, line {fao_line}, field 'crs_channel_code': '41114' is already UNDP's (line 1)"
     )
+
+
+def test_the_catalogue_search_finds_an_organisation_by_its_identifier(catalogue: Catalogue) -> None:
+    assert search(catalogue.facilitators, "XM-DAC-41114", None, None, None)[0].id == "UNDP"
+    assert search(catalogue.facilitators, "UNDP / PNUD", None, None, None)[0].id == "UNDP"
