@@ -91,6 +91,8 @@ class IatiReader:
         self._iso3 = {c.iso2: c.iso3 for c in self.catalogue.countries}
         self._sectors = frozenset(self.taxonomy.codes("sector"))
         self._vocab = catalogue_vocabulary(self.catalogue.countries, self.taxonomy)
+        # A file names the same few organisations in thousands of activities: resolve each once.
+        self._resolved: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str | None, str | None]] = {}
 
     def read(self, paths: Sequence[Path]) -> IatiBatch:
         """Every file is read before anything is returned: the first malformed one raises `XmlError`."""
@@ -174,8 +176,13 @@ class IatiReader:
         return PartnershipRecord(partnership, provider_ids, facilitator_ids)
 
     def _organisation(self, participant: Participant, beneficiaries: list[str]) -> Found:
-        provider = self.catalogue.provider_lookup.resolve(participant.identifiers, participant.names)
-        facilitator = self.catalogue.facilitator_lookup.resolve(participant.identifiers, participant.names)
+        key = (participant.identifiers, participant.names)
+        if key not in self._resolved:
+            self._resolved[key] = (
+                self.catalogue.provider_lookup.resolve(*key),
+                self.catalogue.facilitator_lookup.resolve(*key),
+            )
+        provider, facilitator = self._resolved[key]
         country = self.catalogue.provider_by_id[provider].country if provider else None
         profile = self.catalogue.country_by_iso3.get(country) if country else None
         northern = profile is not None and profile.dac_member
