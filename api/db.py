@@ -21,7 +21,7 @@ POOL_TIMEOUT_S = 5
 def get_engine(url: str, pool_size: int = 5) -> Engine:
     """One engine per database and pool size. The service sizes its pool to its thread pool (every
     database call runs in one of those threads), so a thread never waits long for a connection."""
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+    if url.startswith("sqlite:///") and not url.startswith(("sqlite:///:memory:", "sqlite:///file:")):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
     engine = create_engine(

@@ -32,6 +32,28 @@ def field_error(
     return {"field": field, "message": message, "type": kind, "loc": where, "msg": message, **extra}
 
 
+def unreadable_body(cause: BaseException | None) -> str:
+    """Why a body could not be parsed, in words (the JSON parser's limits included)."""
+    if isinstance(cause, RecursionError):
+        return "the request body could not be read: its JSON is nested too deeply"
+    if isinstance(cause, ValueError) and "integer string conversion" in str(cause):
+        return "the request body could not be read: a number in it has more than 4300 digits"
+    return UNREADABLE_BODY
+
+
+def validation_error(error: dict[str, Any]) -> dict[str, Any]:
+    """One of pydantic's errors in our words: a JSON syntax error is about the body as a whole (its
+    `loc` holds a character offset, not a field), and a validator's message loses pydantic's prefix."""
+    if error["type"] == "json_invalid":
+        position, reason = error["loc"][-1], error.get("ctx", {}).get("error", "invalid JSON")
+        message = (
+            f"the request body is not valid JSON (cut short or malformed) at character {position}: {reason}"
+        )
+        return field_error("body", message, "json_invalid", ["body"])
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return field_error(_field(error["loc"]), message, error["type"], list(error["loc"]))
+
+
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if p != "body"]
     return ".".join(parts) or "body"
@@ -42,14 +64,15 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [field_error(_field(e["loc"]), e["msg"], e["type"], list(e["loc"])) for e in exc.errors()]
+        errors = [validation_error(e) for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if is_page(request):
             return page_error(request, exc.status_code, str(exc.detail), exc.headers)
-        detail = UNREADABLE_BODY if exc.detail == "There was an error parsing the body" else exc.detail
+        unparsed = exc.detail == "There was an error parsing the body"
+        detail = unreadable_body(exc.__cause__) if unparsed else exc.detail
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(UnknownNameError)

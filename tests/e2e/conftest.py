@@ -6,15 +6,28 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlmodel import Session, func, select
 
 from api.db import get_engine
 from api.settings import Settings
 from features.catalogue import Catalogue
+from models import (
+    ApiKey,
+    Facilitator,
+    ModelVersion,
+    Need,
+    PageSession,
+    Partnership,
+    Provider,
+    Review,
+    Suggestion,
+)
 from tests.api.conftest import BACKENDS, database_url, make_keys, seeded_database
 
 
@@ -28,6 +41,25 @@ class LiveService:
         return httpx.Client(
             base_url=self.url, headers={"Authorization": f"Bearer {self.keys[who]}"}, timeout=60
         )
+
+
+STORED_TABLES = (
+    Need,
+    Suggestion,
+    Review,
+    ModelVersion,
+    ApiKey,
+    PageSession,
+    Provider,
+    Facilitator,
+    Partnership,
+)
+
+
+def stored_rows(settings: Settings) -> dict[str, int]:
+    """How many rows each table holds: counted before and after a test that must store nothing."""
+    with Session(get_engine(settings.database_url)) as session:
+        return {t.__name__: session.exec(select(func.count()).select_from(t)).one() for t in STORED_TABLES}
 
 
 def free_port() -> int:
@@ -57,26 +89,45 @@ def live_sqlite(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) 
 def _serve(directory: Path, catalogue: Catalogue, url: str) -> Iterator[LiveService]:
     settings = seeded_database(directory, catalogue, url)
     keys = make_keys(settings)
+    with running_server(settings, directory / "server.log") as base:
+        yield LiveService(base, keys, settings)
+
+
+@contextmanager
+def running_server(
+    settings: Settings,
+    log_path: Path,
+    workers: int = 2,
+    env: dict[str, str] | None = None,
+    until: tuple[int, ...] = (200,),
+) -> Iterator[str]:
+    """`uvicorn --factory api.app:create_app` on a free loopback port, until /readyz answers one of
+    `until`; its base URL. The server is stopped on the way out."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": settings.database_url, "SSTC_MODEL_DIR": str(settings.model_dir),
-           "SSTC_DATA_DIR": str(settings.data_dir)}  # fmt: skip
+    environment = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "SSTC_MODEL_DIR": str(settings.model_dir),
+        "SSTC_DATA_DIR": str(settings.data_dir),
+        **(env or {}),
+    }
     command = [sys.executable, "-m", "uvicorn", "--factory", "api.app:create_app", "--host", "127.0.0.1",
-               "--port", str(port), "--workers", "2", "--log-level", "warning"]  # fmt: skip
-    log = (directory / "server.log").open("w")
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+               "--port", str(port), "--workers", str(workers), "--log-level", "warning"]  # fmt: skip
+    log = log_path.open("w")
+    server = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                if httpx.get(f"{base}/readyz", timeout=2).status_code in until:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError(f"server did not become ready: {(directory / 'server.log').read_text()}")
+                raise RuntimeError(f"server did not start: {log_path.read_text()}")
             time.sleep(0.2)
-        yield LiveService(url, keys, settings)
+        yield base
     finally:
         server.terminate()
         server.wait(timeout=20)
