@@ -72,9 +72,10 @@ def _not_triangular(collaboration: str, implementers: list[Found], funders: list
     countries = {org.country for org in implementers if org.southern}
     if not countries:
         return f"{kind} and no Southern implementing organisation from outside the recipient countries"
-    if any(org.country not in countries for org in funders):
+    if any(org.country not in countries and not org.local for org in funders):
         return ""
-    return f"{kind} and no funding or extending organisation besides the Southern implementer's country"
+    outside = "from outside the implementer's and the recipients' countries"
+    return f"{kind} and no funding or extending organisation {outside}"
 
 
 def partnership_id(iati_identifier: str) -> str:

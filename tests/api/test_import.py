@@ -37,7 +37,7 @@ REPORT = {
         {
             "id": "BR-ABC-2018-MZ-07",
             "why": "collaboration-type 1 and no funding or extending organisation "
-            "besides the Southern implementer's country",
+            "from outside the implementer's and the recipients' countries",
         },
     ],
     "unresolved": [

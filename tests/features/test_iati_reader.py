@@ -65,8 +65,27 @@ def test_bilateral_and_south_south_activities_are_skipped_with_their_reason(cata
         Skipped(
             "BR-ABC-2018-MZ-07",
             "collaboration-type 1 and no funding or extending organisation "
-            "besides the Southern implementer's country",
+            "from outside the implementer's and the recipients' countries",
         ),
+    ]
+
+
+def test_a_recipient_paying_for_its_side_is_no_third_party(catalogue: Catalogue, tmp_path: Path) -> None:
+    (tmp_path / "own.xml").write_text(
+        '<iati-activities version="2.03"><iati-activity><iati-identifier>MZ-1</iati-identifier>'
+        '<participating-org role="1"><narrative>Government of Mozambique</narrative></participating-org>'
+        '<participating-org role="4"><narrative>Embrapa</narrative></participating-org>'
+        '<recipient-country code="MZ"/></iati-activity></iati-activities>',
+        "utf-8",
+    )
+    batch = IatiReader(catalogue, default_taxonomy()).read([tmp_path / "own.xml"])
+    assert batch.records == []
+    assert batch.skipped == [
+        Skipped(
+            "MZ-1",
+            "no collaboration-type and no funding or extending organisation "
+            "from outside the implementer's and the recipients' countries",
+        )
     ]
 
 
