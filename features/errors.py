@@ -32,9 +32,12 @@ class RowError(SSTCError):
 class UnknownNameError(SSTCError):
     """A name (country, sector, modality…) that matched nothing above the cutoff."""
 
-    def __init__(self, field: str, value: str, closest: Sequence[str] = ()) -> None:
+    def __init__(self, field: str, value: str, closest: Sequence[str] = (), ambiguous: bool = False) -> None:
         self.field, self.value, self.closest = field, value, list(closest)
-        message = f"{field}: {value!r} not found"
-        if self.closest:
-            message += f"; closest: {', '.join(self.closest)}"
+        if ambiguous:
+            message = f"{field}: {value!r} is ambiguous; it names: {', '.join(self.closest)}"
+        else:
+            message = f"{field}: {value!r} not found"
+            if self.closest:
+                message += f"; closest: {', '.join(self.closest)}"
         super().__init__(message)

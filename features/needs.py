@@ -108,7 +108,8 @@ def resolve_need(
             raise UnknownNameError(where, str(error.get("input"))[:80], []) from exc
     country = countries.resolve(raw.country)
     if country.id is None:
-        raise UnknownNameError("country", raw.country, [f"{c.name} ({c.id})" for c in country.candidates])
+        candidates = [f"{c.name} ({c.id})" for c in country.candidates]
+        raise UnknownNameError("country", raw.country, candidates, ambiguous=country.ambiguous)
     languages = [resolve_language(word, f"language.{i}") for i, word in enumerate(raw.language)]
     languages = list(dict.fromkeys(languages)) or country_languages.get(country.id, [])
     unmatched: list[UnmatchedTerm] = []
