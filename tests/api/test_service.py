@@ -250,7 +250,9 @@ def test_a_short_secret_is_refused() -> None:
 
     from api.settings import Settings
 
-    with pytest.raises(ValidationError, match="SSTC_SECRET_KEY must be at least 32 characters of random text"):
+    with pytest.raises(
+        ValidationError, match="SSTC_SECRET_KEY must be at least 32 characters of random text"
+    ):
         Settings(secret_key="s3cret-of-our-own")
     assert Settings(secret_key="x" * 32).secret_key is not None
 
