@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.matcher_holder import MatcherHolder, NoActiveModel
 
@@ -51,7 +52,8 @@ async def readyz(request: Request) -> JSONResponse:
         database = await anyio.to_thread.run_sync(
             database_state, request.app.state.engine, abandon_on_cancel=True
         )
-    with contextlib.suppress(NoActiveModel):  # the status below says why
+    # the status below says why; a database that is down is reported as such above
+    with contextlib.suppress(NoActiveModel, SQLAlchemyError):
         await run_in_threadpool(holder.get)
     model = holder.status()
     ready = database == "ok" and model["model"] != "none active"

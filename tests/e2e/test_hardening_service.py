@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import select
 import socket
 import time
@@ -98,10 +99,12 @@ def test_a_chunked_body_over_the_limit_is_refused_before_it_is_read_or_stored(
     key = live.keys[who] if who else None
     status, answer, sent = _chunked_post(live, "/api/v1/needs", key, 5_000_000)
     assert status == 413, answer[:300]
-    body = json.loads(answer.split(b"\r\n\r\n", 1)[1])
-    assert body["detail"].startswith("request body too large: at least ")
-    assert body["detail"].endswith(" bytes, the limit is 1000000")
-    assert sent < 5_000_000  # the answer came while the body was still being sent
+    detail = json.loads(answer.split(b"\r\n\r\n", 1)[1])["detail"]
+    counted = re.fullmatch(r"request body too large: at least (\d+) bytes, the limit is 1000000", detail)
+    assert counted, detail
+    # the server stopped reading just past the limit, not at the end of the 5 MB (`sent` depends on
+    # how much the kernel's socket buffers took, so it proves nothing)
+    assert 1_000_000 < int(counted.group(1)) < 2_000_000, (counted.group(1), sent)
     assert stored_rows(live.settings) == before
     assert httpx.get(f"{live.url}/healthz").status_code == 200
 
