@@ -41,8 +41,11 @@ class Feature:
     # the catalogue states (a funding window) that the history is too thin to show
     least_weight: float = 0.0
     per_pair: bool = False  # computed for each (provider, facilitator) pair, not per candidate
+    label: str = ""  # what a person reads for the feature: plain words, no internal name
 
     def __post_init__(self) -> None:
+        if not self.label:
+            raise ValueError(f"feature {self.name!r} needs a label in plain words")
         needed = {"free": ("helps", "caveat"), "positive": ("helps",), "negative": ("caveat",)}[self.sign]
         for template in ("helps", "caveat"):
             if bool(getattr(self, template)) != (template in needed):

@@ -1,25 +1,47 @@
 """Explanation records that add up to the score, with reasons worded from each feature's declaration.
 
 A suggestion's explanation is its prior plus one record per feature
-`{feature, group, value, contribution, reason, effect}`; prior + sum(contribution) is the score
+`{feature, label, group, value, contribution, reason, effect}`; prior + sum(contribution) is the score
 that ordered the list. A record that raises the score reads its feature's helping template, one
 that lowers it the caveat template, and one at 0 (a missing input) says nothing.
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import scipy.sparse as sp
 
 from features.catalogue_index import CatalogueIndex
+from features.facilitator_features import FACILITATOR_FEATURES
 from features.feature_spec import Effect, FeatureSet
 from features.history import HistoryIndex
 from features.needs import ResolvedNeed
+from features.provider_features import PROVIDER_FEATURES
 from features.reason_facts import ReasonFacts
 from matching.records import Contribution
 
 REASON_THRESHOLD = 0.05
 RANDOM_FEATURE = "random"
+RANDOM_LABEL = "Random draw (a baseline, not a recommendation)"
+REPEAT_PROVIDER_LABEL = "Same provider already higher in the list"
+PRIOR_LABEL = "Starting point: how often such triads occur"
+
+
+def feature_label(name: str) -> str:
+    """The plain label of a record's feature name (`provider.distance`), also for stored answers
+    written before records carried labels; an unknown name is shown as it is."""
+    return _labels().get(name, name)
+
+
+@cache
+def _labels() -> dict[str, str]:
+    labels = {"diversity.repeat_provider": REPEAT_PROVIDER_LABEL, "prior": PRIOR_LABEL}
+    for features in (PROVIDER_FEATURES, FACILITATOR_FEATURES):
+        labels[f"{features.prefix}.{RANDOM_FEATURE}"] = RANDOM_LABEL
+        labels.update({features.qualified(f): f.label for f in features.features})
+    return labels
 
 
 class Explainer:
@@ -47,7 +69,7 @@ class Explainer:
             value, contribution = float(values[0]), float(contributions[0])
             effect: Effect = "raises" if contribution > 0 else "none"
             return [Contribution(f"{features.prefix}.random", "random", value, contribution,
-                                 "random baseline draw", effect)]  # fmt: skip
+                                 "random baseline draw", effect, RANDOM_LABEL)]  # fmt: skip
         out = []
         for name, value, contribution in zip(names, values.tolist(), contributions.tolist(), strict=True):
             feature = features[name]
@@ -59,6 +81,7 @@ class Explainer:
                     contribution=contribution,
                     reason=feature.reason(facts, value, contribution),
                     effect=feature.effect(contribution),
+                    label=feature.label,
                 )
             )
         return out
@@ -72,6 +95,7 @@ class Explainer:
             float(penalty),
             "the same provider already appears higher in the list",
             "lowers" if penalty < 0 else "none",
+            REPEAT_PROVIDER_LABEL,
         )
 
     @staticmethod

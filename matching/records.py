@@ -21,10 +21,11 @@ class Contribution:
     contribution: float
     reason: str
     effect: Effect
+    label: str = ""
 
     def to_json(self) -> dict[str, Any]:
         # written out: dataclasses.asdict deep-copies every field, a third of an answer's time
-        return {"feature": self.feature, "group": self.group, "value": self.value,
+        return {"feature": self.feature, "label": self.label, "group": self.group, "value": self.value,
                 "contribution": self.contribution, "reason": self.reason, "effect": self.effect}  # fmt: skip
 
 

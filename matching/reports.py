@@ -15,6 +15,7 @@ from sklearn.calibration import calibration_curve
 from features.needs import ResolvedNeed
 from matching.evaluation import exposure_gini
 from matching.evaluation_runner import METRICS
+from matching.explanations import feature_label
 from matching.matcher import Matcher
 from matching.training_examples import partnership_need
 from models.history import PartnershipRecord
@@ -98,13 +99,27 @@ def provider_calibration(
     return predicted, observed
 
 
-def waterfall_steps(suggestion: dict[str, Any], top: int = 8) -> pd.DataFrame:
-    """The prior, the largest contributions, the rest together, and the score they add up to."""
+def waterfall_steps(suggestion: dict[str, Any], top: int = 6) -> pd.DataFrame:
+    """The prior, the largest contributions, the rest together, and the score they add up to; each
+    step with its plain label."""
     records = sorted(suggestion["contributions"], key=lambda c: -abs(c["contribution"]))
-    steps = [{"step": "prior", "contribution": suggestion["prior"]}]
-    steps += [{"step": c["feature"], "contribution": c["contribution"]} for c in records[:top]]
-    rest = sum(c["contribution"] for c in records[top:])
-    steps.append({"step": f"{max(len(records) - top, 0)} other features", "contribution": rest})
+    steps = [{"step": "prior", "label": feature_label("prior"), "contribution": suggestion["prior"]}]
+    steps += [
+        {
+            "step": c["feature"],
+            "label": c.get("label") or feature_label(c["feature"]),
+            "contribution": c["contribution"],
+        }
+        for c in records[:top]
+    ]
+    rest, others = sum(c["contribution"] for c in records[top:]), max(len(records) - top, 0)
+    steps.append(
+        {
+            "step": f"{others} other features",
+            "label": f"{others} smaller factors together",
+            "contribution": rest,
+        }
+    )
     frame = pd.DataFrame(steps)
     frame["end"] = frame["contribution"].cumsum()
     frame["start"] = frame["end"] - frame["contribution"]

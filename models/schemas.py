@@ -42,6 +42,7 @@ class NeedPublic(BaseModel):
 
 class Contribution(BaseModel):
     feature: str
+    label: str = Field(default="", description="The feature in plain words")
     group: str
     value: float
     contribution: float

@@ -1,4 +1,8 @@
-"""The explanation chart: a waterfall from the prior to the score, as geometry for inline SVG."""
+"""The explanation chart: a waterfall from the prior to the score, as geometry for inline SVG.
+
+Each step is a row: its plain label and its value on one line, its bar below, so the text keeps
+its size on a 390 px phone (the chart is drawn 400 units wide and scales to the page) and the
+chart never holds more than eight bars (the prior, six contributions, the rest together)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from typing import Any
 
 from matching.reports import waterfall_steps
 
-WIDTH, LABEL, ROW = 640, 260, 22
+WIDTH, ROW, LABEL_LINE, BAR = 400, 40, 16, 14
+NAMED_BARS = 6
 
 
 @dataclass
@@ -16,32 +21,32 @@ class Bar:
     value: float
     x: float
     width: float
-    y: float
+    y: float  # top of the row: the label line, then the bar
     negative: bool
 
 
 @dataclass
 class Waterfall:
     bars: list[Bar]
+    width: int
     height: int
     zero_x: float
     score_x: float
     score: float
 
 
-def waterfall(suggestion: dict[str, Any], top: int = 8) -> Waterfall:
+def waterfall(suggestion: dict[str, Any], top: int = NAMED_BARS) -> Waterfall:
     steps = waterfall_steps(suggestion, top)
     low = min(0.0, float(steps[["start", "end"]].min().min()))
     high = max(0.0, float(steps[["start", "end"]].max().max()))
     span = (high - low) or 1.0
-    plot = WIDTH - LABEL - 70
 
     def x(value: float) -> float:
-        return LABEL + (value - low) / span * plot
+        return 2 + (value - low) / span * (WIDTH - 4)
 
     bars = []
     for i, step in enumerate(steps.to_dict("records")):
         start, end, value = float(step["start"]), float(step["end"]), float(step["contribution"])
         left, right = sorted((x(start), x(end)))
-        bars.append(Bar(str(step["step"]), value, left, max(right - left, 1.0), 10 + i * ROW, value < 0))
-    return Waterfall(bars, 20 + len(bars) * ROW, x(0.0), x(suggestion["score"]), suggestion["score"])
+        bars.append(Bar(str(step["label"]), value, left, max(right - left, 1.0), 4 + i * ROW, value < 0))
+    return Waterfall(bars, WIDTH, 8 + len(bars) * ROW, x(0.0), x(suggestion["score"]), suggestion["score"])

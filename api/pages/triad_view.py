@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from matching.explanations import feature_label
+
 DIRECTION = {"raises": "raises the score", "lowers": "lowers the score", "none": "no effect"}
 ALTERNATIVE_REASONS = 3
 
@@ -31,6 +33,7 @@ class TriadView:
     caveats: list[Reason]
     alternatives: list[AlternativeView]
     directions: list[str]
+    labels: list[str]  # each record's feature in plain words
 
 
 def effect(record: dict[str, Any]) -> str:
@@ -76,5 +79,6 @@ def triad_view(
         for a in alternatives or []
     ]
     directions = [DIRECTION[effect(c)] for c in contributions]
+    labels = [str(c.get("label") or feature_label(str(c["feature"]))) for c in contributions]
     strength = None if alternatives is None else percent(match_strength)
-    return TriadView(strength, helps, caveats, others, directions)
+    return TriadView(strength, helps, caveats, others, directions, labels)

@@ -30,19 +30,53 @@ def test_an_unknown_feature_name_is_an_error() -> None:
 
 def test_a_declaration_must_word_every_sign_it_allows() -> None:
     with pytest.raises(ValueError, match="sign 'free' needs a caveat reason"):
-        Feature("distance", "geography", lambda c: c, helps="near")
+        Feature("distance", "geography", lambda c: c, helps="near", label="Near")
     with pytest.raises(ValueError, match="sign 'positive' can never use a caveat reason"):
-        Feature("overlap", "tags", lambda c: c, helps="shares", caveat="shares little", sign="positive")
+        Feature(
+            "overlap",
+            "tags",
+            lambda c: c,
+            helps="shares",
+            caveat="shares little",
+            sign="positive",
+            label="Shares",
+        )
     with pytest.raises(ValueError, match=r"prior weight -1\.0 breaks its sign"):
-        Feature("overlap", "tags", lambda c: c, helps="shares", sign="positive", prior_weight=-1.0)
+        Feature(
+            "overlap", "tags", lambda c: c, helps="shares", sign="positive", prior_weight=-1.0, label="Shares"
+        )
+
+
+def test_a_declaration_needs_a_plain_label() -> None:
+    with pytest.raises(ValueError, match="feature 'overlap' needs a label in plain words"):
+        Feature("overlap", "tags", lambda c: c, helps="shares", sign="positive")
+    every = [*PROVIDER_FEATURES.features, *FACILITATOR_FEATURES.features]
+    assert all(f.label and "_" not in f.label and f.name not in f.label for f in every)
+    labels = [f.label for f in every]
+    assert len(set(labels)) == len(labels)  # two features never read the same
 
 
 def test_missing_input_takes_the_reference_value_and_says_nothing() -> None:
     features = FeatureSet(
         "provider",
         [
-            Feature("distance", "geography", lambda c: c["km"], helps="near", caveat="far", reference=2.0),
-            Feature("overlap", "tags", lambda c: c["share"], helps="shares {value:.0%}", sign="positive"),
+            Feature(
+                "distance",
+                "geography",
+                lambda c: c["km"],
+                helps="near",
+                caveat="far",
+                reference=2.0,
+                label="Near",
+            ),
+            Feature(
+                "overlap",
+                "tags",
+                lambda c: c["share"],
+                helps="shares {value:.0%}",
+                sign="positive",
+                label="Shares",
+            ),
         ],
     )
     X = features.matrix({"km": np.array([1.0, np.nan]), "share": np.array([np.nan, 0.5])}, 2)
