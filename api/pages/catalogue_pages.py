@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from api.deps import SessionDep
+from api.pages.page_filters import FilterForm
 from api.pages.rendering import render
 from api.pages.session import User
 from features.catalogue_search import search
@@ -16,34 +17,35 @@ from models import Facilitator, Partnership, PartnershipFacilitator, Partnership
 from models.catalogue import FacilitatorBase, ProviderBase
 
 router = APIRouter(include_in_schema=False)
+SEARCH_LABELS = {"q": "name", "kind": "kind", "sdg": "SDG", "sector": "sector", "region": "region"}
 
 
 @router.get("/catalogue")
-def catalogue_page(
-    request: Request,
-    user: User,
-    session: SessionDep,
-    q: str = "",
-    kind: str = "providers",
-    sdg: Annotated[int | None, Query(ge=1, le=17)] = None,
-    sector: str = "",
-    region: str = "",
-) -> HTMLResponse:
+def catalogue_page(request: Request, user: User, session: SessionDep) -> HTMLResponse:
+    form = FilterForm(request.query_params, SEARCH_LABELS)
+    q = form.text("q")
+    kind = form.choice("kind", ("providers", "facilitators"), "providers")
+    sdgs = form.terms("sdg", "sdg")
+    sectors = form.terms("sector", "sector")
+    region = form.region("region")
     table, base = (Facilitator, FacilitatorBase) if kind == "facilitators" else (Provider, ProviderBase)
     rows = [
         base.model_validate(r.model_dump(warnings=False))
         for r in session.exec(select(table).order_by(col(table.id)))
+        if (sdgs is None or not sdgs.isdisjoint(str(s) for s in r.sdgs))
+        and (sectors is None or not sectors.isdisjoint(r.sectors))
     ]
-    matches = search(rows, q or None, sdg, sector or None, region or None)
-    found, count = matches[:100], len(matches)
+    matches = search(rows, q, None, None, region)
     return render(
         request,
         "catalogue.html",
         user,
-        results=found,
-        count=count,
+        status_code=422 if form.problems else 200,
+        results=matches[:100],
+        count=len(matches),
         kind=kind,
-        filters={"q": q, "sdg": sdg or "", "sector": sector, "region": region},
+        filters=form.typed,
+        problems=form.problems,
     )
 
 
