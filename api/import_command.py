@@ -16,10 +16,9 @@ import typer
 from rich.console import Console
 
 from api.db import create_tables, get_engine
-from api.partnership_import import ImportReport, RowErrors, import_csv, import_iati
+from api.partnership_import import ImportReport, error_records, import_csv, import_iati
 from api.settings import get_settings
-from features.errors import RowError, SSTCError
-from features.iati_xml import XmlError
+from features.errors import SSTCError
 
 import_app = typer.Typer(help="Bring partnerships into the history: IATI activity files or a CSV.")
 console = Console()
@@ -61,7 +60,7 @@ def _run(run: Callable[[Any], ImportReport], dry_run: bool, as_json: bool, datab
         report = run(engine)
     except SSTCError as exc:
         if as_json:
-            typer.echo(json.dumps({"errors": _error_records(exc)}, ensure_ascii=False, indent=2))
+            typer.echo(json.dumps({"errors": error_records(exc)}, ensure_ascii=False, indent=2))
         errors.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
         raise typer.Exit(code=1) from exc
     if as_json:
@@ -79,15 +78,3 @@ def _run(run: Callable[[Any], ImportReport], dry_run: bool, as_json: bool, datab
         console.print(
             f"  unresolved {entry['id']}: {entry['field']} {entry['name']!r}", highlight=False, markup=False
         )
-
-
-def _error_records(exc: SSTCError) -> list[dict[str, Any]]:
-    if isinstance(exc, XmlError):
-        return [{"file": exc.file, "line": exc.line, "element": exc.element, "why": exc.reason}]
-    found = exc.errors if isinstance(exc, RowErrors) else [exc] if isinstance(exc, RowError) else []
-    if not found:
-        return [{"why": str(exc)}]
-    return [
-        {"file": e.file, "line": e.line, "field": e.field, "value": str(e.value), "why": e.reason}
-        for e in found
-    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -20,8 +20,13 @@ from api.catalogue_store import StoreReport, load_catalogue, store_partnership
 from features.catalogue import partnership_reader
 from features.errors import RowError, SSTCError
 from features.iati_reader import IatiReader, Skipped
+from features.iati_xml import XmlError
 from features.taxonomy import default_taxonomy
 from models.history import PartnershipRecord
+
+ImportFormat = Literal["iati", "csv"]
+# How a partnership's `imported_from` ("iati:<file>", "csv:<file>") is shown to people.
+FORMAT_NAMES: dict[str, str] = {"iati": "IATI file", "csv": "CSV file"}
 
 
 class RowErrors(SSTCError):
@@ -73,6 +78,32 @@ def import_csv(engine: Engine, path: Path, *, dry_run: bool = False) -> ImportRe
         for r in records
     ]
     return _store(engine, records, ImportReport(), dry_run)
+
+
+def import_file(engine: Engine, file_format: ImportFormat, path: Path, *, dry_run: bool) -> ImportReport:
+    """One file of either format, as `sstc import iati|csv` would import it."""
+    if file_format == "iati":
+        return import_iati(engine, [path], dry_run=dry_run)
+    return import_csv(engine, path, dry_run=dry_run)
+
+
+def error_records(exc: SSTCError) -> list[dict[str, Any]]:
+    """What stopped an import, as records: file, line and element (XML) or field and value (CSV)."""
+    if isinstance(exc, XmlError):
+        return [{"file": exc.file, "line": exc.line, "element": exc.element, "why": exc.reason}]
+    found = exc.errors if isinstance(exc, RowErrors) else [exc] if isinstance(exc, RowError) else []
+    if not found:
+        return [{"why": str(exc)}]
+    return [
+        {"file": e.file, "line": e.line, "field": e.field, "value": str(e.value), "why": e.reason}
+        for e in found
+    ]
+
+
+def imported_from_label(imported_from: str) -> str:
+    """'iati:x.xml' -> 'IATI file x.xml'; empty for a partnership of the seeded history."""
+    file_format, _, name = imported_from.partition(":")
+    return f"{FORMAT_NAMES.get(file_format, file_format)} {name}" if name else ""
 
 
 def _store(

@@ -1,10 +1,11 @@
-"""Model versions and API keys: what the service runs and who may call it."""
+"""Model versions, API keys and background jobs: what the service runs, who may call it, what it is doing."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
@@ -62,3 +63,31 @@ class TrainingJob(SQLModel, table=True):
     started_by: int | None = Field(default=None, foreign_key="apikey.id")
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+
+
+class ImportJob(SQLModel, table=True):
+    """An uploaded IATI or CSV file imported in the background (`POST /api/v1/imports`). `report`
+    is the import's report when done; `errors` say what stopped it (file, line, element or field)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    format: str = Field(max_length=10)  # iati, csv
+    file_name: str = Field(max_length=200)
+    dry_run: bool = False
+    status: str = Field(default="queued", max_length=20)  # queued, running, done, failed
+    report: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    errors: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    started_by: int | None = Field(default=None, foreign_key="apikey.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+
+
+class ImportJobPublic(BaseModel):
+    id: int
+    format: str
+    file_name: str
+    dry_run: bool
+    status: str
+    report: dict[str, Any] | None
+    errors: list[dict[str, Any]]
+    created_at: datetime
+    finished_at: datetime | None
