@@ -12,6 +12,7 @@ from api.deps import SessionDep
 from api.pages.page_filters import FilterForm
 from api.pages.rendering import render
 from api.pages.session import User
+from api.partnership_import import imported_from_label
 from features.catalogue_search import search
 from models import Facilitator, Partnership, PartnershipFacilitator, PartnershipProvider, Provider
 from models.catalogue import FacilitatorBase, ProviderBase
@@ -30,10 +31,11 @@ def catalogue_page(request: Request, user: User, session: SessionDep) -> HTMLRes
     region = form.region("region")
     table, base = (Facilitator, FacilitatorBase) if kind == "facilitators" else (Provider, ProviderBase)
     rows = [
-        base.model_validate(r.model_dump(warnings=False))
+        row
         for r in session.exec(select(table).order_by(col(table.id)))
-        if (sdgs is None or not sdgs.isdisjoint(str(s) for s in r.sdgs))
-        and (sectors is None or not sectors.isdisjoint(r.sectors))
+        if (row := base.model_validate(r.model_dump(warnings=False)))
+        and (sdgs is None or not sdgs.isdisjoint(str(s) for s in row.sdgs))
+        and (sectors is None or not sectors.isdisjoint(row.sectors))
     ]
     matches = search(rows, q, None, None, region)
     return render(
@@ -68,4 +70,12 @@ def profile(request: Request, kind: str, entity_id: str, user: User, session: Se
     history = session.exec(
         select(Partnership).where(col(Partnership.id).in_(link_ids)).order_by(col(Partnership.year_start))
     ).all()
-    return render(request, "profile.html", user, entity=entity, kind=kind, history=history)
+    return render(
+        request,
+        "profile.html",
+        user,
+        entity=entity,
+        kind=kind,
+        history=history,
+        imported_from_label=imported_from_label,
+    )
