@@ -19,7 +19,7 @@ from api.errors import install_error_handlers
 from api.matcher_holder import MatcherHolder
 from api.pages import routes as pages
 from api.pages.errors import install_page_handlers
-from api.routes import catalogue, catalogue_edits, health, models, needs, reviews
+from api.routes import catalogue, catalogue_edits, health, imports, models, needs, reviews
 from api.secret_file import session_secret
 from api.settings import Settings, get_settings
 
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.auth_throttle = AuthThrottle(settings.failed_auth_limit)
     install_error_handlers(app, settings.max_body_bytes)
     install_page_handlers(app)
-    for module in (health, needs, reviews, catalogue, catalogue_edits, models):
+    for module in (health, needs, reviews, catalogue, catalogue_edits, models, imports):
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")

@@ -1,7 +1,8 @@
 """The outermost guard of every request, as plain ASGI (no per-request task group or streams):
 a request id on the way in and out, the security headers on every response, bodies over the limit
 refused on the bytes actually received (chunked or not) before anything reads them in full, and any
-unhandled error answered as a JSON 500 that names the request id, never a trace."""
+unhandled error answered as a JSON 500 that names the request id, never a trace. An upload to the
+import route has a limit of its own, the app's `max_import_bytes` setting."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from api.response_headers import security_headers
 
 log = logging.getLogger("api")
 CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The route that takes files (api/routes/imports.py): its bodies may reach `max_import_bytes`.
+IMPORTS_PATH = "/api/v1/imports"
 
 
 def request_id_of(headers: Headers) -> str:
@@ -34,11 +37,18 @@ class RequestGuard:
         self.app = app
         self.max_body_bytes = max_body_bytes
 
+    def body_limit(self, scope: Scope) -> int:
+        if scope["path"] == IMPORTS_PATH and scope["method"] == "POST":
+            limit: int = scope["app"].state.settings.max_import_bytes
+            return limit
+        return self.max_body_bytes
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        max_body_bytes = self.body_limit(scope)
         request_id = request_id_of(headers)
         scope.setdefault("state", {})["request_id"] = request_id
         started = answered_by_guard = False
@@ -68,11 +78,9 @@ class RequestGuard:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes and not started:
+                if received > max_body_bytes and not started:
                     answered_by_guard = True
-                    await too_large(f"at least {received}", self.max_body_bytes)(
-                        scope, receive, send_with_headers
-                    )
+                    await too_large(f"at least {received}", max_body_bytes)(scope, receive, send_with_headers)
                     return {"type": "http.disconnect"}
             return message
 
@@ -82,8 +90,8 @@ class RequestGuard:
                 scope, receive, send_with_headers
             )
             return
-        if int(length) > self.max_body_bytes:
-            await too_large(length, self.max_body_bytes)(scope, receive, send_with_headers)
+        if int(length) > max_body_bytes:
+            await too_large(length, max_body_bytes)(scope, receive, send_with_headers)
             return
         try:
             await self.app(scope, receive_within_limit, send_unless_answered)

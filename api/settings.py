@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     # Signs the page session cookie. Unset: a random one is generated into data_dir/secret_key.
     secret_key: SecretStr | None = None
     max_body_bytes: int = 1_000_000
+    # Uploads to POST /api/v1/imports only: a publisher's IATI file is often several megabytes.
+    max_import_bytes: int = Field(default=20_000_000, ge=1)
     # Threads of each worker for blocking work; the database pool is sized to match.
     worker_threads: int = Field(default=16, ge=1, le=200)
     failed_auth_limit: str = "20/minute"

@@ -69,6 +69,8 @@ MATRIX = [
     ("POST", "/api/v1/models/no-such-version/evaluate", None, (403, 403, 404, 404)),
     ("POST", "/api/v1/models/no-such-version/activate", None, (403, 403, 404, 404)),
     ("POST", "/api/v1/models/rollback", None, (403, 403, 409, 409)),
+    ("POST", "/api/v1/imports", None, (403, 403, 403, 422)),
+    ("GET", "/api/v1/imports/999999", None, (403, 403, 403, 404)),
 ]
 
 
