@@ -192,6 +192,13 @@ def test_the_need_page_shows_match_strength_caveats_and_other_facilitators(
     undp.locator("details", has_text="contributions").locator("summary").click()
     row = undp.get_by_role("row").filter(has_text="facilitator.modality_unsupported")
     expect(row).to_contain_text("lowers the score")
+    expect(row).to_contain_text("Requested support rarely offered by facilitator")
+    expect(undp.locator("svg.waterfall text").first).to_have_text(
+        "Starting point: how often such triads occur"
+    )
+    assert undp.locator("svg.waterfall rect").count() <= 8
+    provider_link = undp.locator("h3 a").first
+    expect(provider_link).to_have_attribute("href", re.compile(r"^/catalogue/provider/[A-Z]{3}"))
     expect(undp.locator("svg title")).to_contain_text("adds up to the score")
     shot(desk, "need-alternatives-1366px")
 
@@ -200,4 +207,11 @@ def test_the_need_page_shows_match_strength_caveats_and_other_facilitators(
     expect(narrow.get_by_role("heading", name=SOLAR_TITLE)).to_be_visible()
     narrow.locator("li.suggestion").first.locator("details.alternatives summary").click()
     assert narrow.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    # the waterfall's words stay legible on a phone: at least 12 px tall as drawn
+    label_heights = (
+        narrow.locator("li.suggestion")
+        .first.locator("svg.waterfall text")
+        .evaluate_all("texts => texts.map(t => t.getBoundingClientRect().height)")
+    )
+    assert label_heights and min(label_heights) >= 12, label_heights
     shot(narrow, "need-alternatives-390px")
