@@ -1,4 +1,5 @@
-"""Every error a client sees is JSON: which field, why; a 500 carries a request id, never a trace."""
+"""Every error an API client sees is JSON: which field, why; a 500 carries a request id, never a trace.
+A page's error is an HTML page in plain words (`api/pages/errors.py`), with the same status."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.matcher_holder import NoActiveModel
 from api.model_registry import ActivationError
-from api.pages.errors import is_page, page_error
+from api.pages.errors import in_words_all, is_page, page_error
 from api.request_guard import RequestGuard
 from features.errors import SSTCError, UnknownNameError
 
@@ -63,7 +64,10 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
     app.add_middleware(RequestGuard, max_body_bytes=max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
-    async def validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation(request: Request, exc: RequestValidationError) -> Response:
+        if is_page(request):
+            in_path = any(e["loc"][:1] == ("path",) for e in exc.errors())
+            return page_error(request, 404 if in_path else 422, in_words_all(exc.errors()))
         errors = [validation_error(e) for e in exc.errors()]
         return JSONResponse({"detail": errors}, status_code=422)
 
@@ -76,29 +80,41 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(UnknownNameError)
-    async def unknown_name(request: Request, exc: UnknownNameError) -> JSONResponse:
+    async def unknown_name(request: Request, exc: UnknownNameError) -> Response:
+        if is_page(request):
+            return page_error(request, 422, str(exc))
         detail = [field_error(exc.field, str(exc), "not_found", closest=exc.closest)]
         return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(SSTCError)
-    async def domain_error(request: Request, exc: SSTCError) -> JSONResponse:
+    async def domain_error(request: Request, exc: SSTCError) -> Response:
+        if is_page(request):
+            return page_error(request, 422, str(exc))
         return JSONResponse({"detail": str(exc)}, status_code=422)
 
     @app.exception_handler(LookupError)
-    async def not_found(request: Request, exc: LookupError) -> JSONResponse:
+    async def not_found(request: Request, exc: LookupError) -> Response:
+        if is_page(request):
+            return page_error(request, 404, str(exc).strip("'\""))
         return JSONResponse({"detail": str(exc).strip("'\"")}, status_code=404)
 
     @app.exception_handler(ActivationError)
-    async def refused(request: Request, exc: ActivationError) -> JSONResponse:
+    async def refused(request: Request, exc: ActivationError) -> Response:
+        if is_page(request):
+            return page_error(request, 409, str(exc))
         return JSONResponse({"detail": str(exc)}, status_code=409)
 
     @app.exception_handler(NoActiveModel)
-    async def no_model(request: Request, exc: NoActiveModel) -> JSONResponse:
+    async def no_model(request: Request, exc: NoActiveModel) -> Response:
+        if is_page(request):
+            return page_error(request, 503, "No ranking model is ready yet; try again in a few minutes.")
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
     @app.exception_handler(OperationalError)
-    async def database_down(request: Request, exc: OperationalError) -> JSONResponse:
+    async def database_down(request: Request, exc: OperationalError) -> Response:
         log.error("database unavailable [%s]: %s", request.state.request_id, exc.orig)
+        if is_page(request):
+            return _busy_page(request, "The database is not answering just now")
         return JSONResponse(
             {
                 "detail": "the database is unavailable; try again shortly",
@@ -109,7 +125,17 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
         )
 
     @app.exception_handler(PoolTimeout)
-    async def too_busy(request: Request, exc: PoolTimeout) -> JSONResponse:
+    async def too_busy(request: Request, exc: PoolTimeout) -> Response:
         log.warning("no database connection free in time [%s]", request.state.request_id)
+        if is_page(request):
+            return _busy_page(request, "The service is busy just now")
         body = {"detail": "the service is busy; try again shortly", "request_id": request.state.request_id}
         return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER_S})
+
+
+def _busy_page(request: Request, what: str) -> Response:
+    message = (
+        f"{what}. Wait a moment and try again; a form you were sending was not saved, so go back "
+        f"and send it again (reference {request.state.request_id})."
+    )
+    return page_error(request, 503, message, headers={"Retry-After": RETRY_AFTER_S})

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 from sqlmodel import col, select
 
 from api.deps import RowId, SessionDep
@@ -18,13 +19,24 @@ from api.needs_store import (
     visible_need,
 )
 from api.pages.charts import waterfall
+from api.pages.errors import in_words_all, page_error
+from api.pages.page_filters import shown
 from api.pages.rendering import redirect, render
-from api.pages.session import CSRF, User, allow
+from api.pages.session import (
+    CSRF,
+    User,
+    allow,
+    form_token_pending,
+    form_token_sent,
+    issue_form_token,
+    spend_form_token,
+)
 from api.pages.triad_view import triad_view
-from features.errors import SSTCError
+from features.errors import SSTCError, UnknownNameError
 from models import Country, Decision, Facilitator, Need, NeedCreate, Provider, Review, Role, Suggestion
 
 router = APIRouter(include_in_schema=False)
+NEED_FORM = "need"
 
 
 @router.get("/needs")
@@ -38,7 +50,15 @@ def my_needs(request: Request, user: User, session: SessionDep) -> HTMLResponse:
 @router.get("/needs/new")
 def new_need_page(request: Request, user: User) -> HTMLResponse:
     allow(user, Role.country_office, Role.helpdesk)
-    return render(request, "need_form.html", user, form={})
+    return _need_form(request, user, {})
+
+
+def _need_form(
+    request: Request, user: User, form: dict[str, Any], error: str = "", token: str = ""
+) -> HTMLResponse:
+    token = token or issue_form_token(request, NEED_FORM)
+    return render(request, "need_form.html", user, status_code=422 if error else 200, form=form,
+                  error=error, form_token=token)  # fmt: skip
 
 
 @router.post("/needs/new")
@@ -46,46 +66,73 @@ def new_need(
     request: Request,
     user: User,
     session: SessionDep,
-    text: Annotated[str, Form()],
+    text: Annotated[str, Form()] = "",
     title: Annotated[str, Form()] = "",
     country: Annotated[str, Form()] = "",
-    sdg: Annotated[list[int] | None, Form()] = None,
+    sdg: Annotated[list[str] | None, Form()] = None,
     sectors: Annotated[str, Form()] = "",
     modality: Annotated[list[str] | None, Form()] = None,
     language: Annotated[str, Form()] = "",
     budget_usd: Annotated[str, Form()] = "",
+    form_token: Annotated[str, Form()] = "",
     _: None = CSRF,
 ) -> Response:
+    """Post/redirect/get with a one-time token: sending the same form twice stores one need."""
     allow(user, Role.country_office, Role.helpdesk)
+    if (sent := form_token_sent(request, NEED_FORM, form_token)) is not None:
+        message = "This form was already sent, and its need was stored once; it was not stored again."
+        return page_error(request, 409, message, link=(sent, "Open the need you sent"))
+    form = {"title": title, "text": text, "country": country, "sdg": sdg or [], "sectors": sectors,
+            "modality": modality or [], "language": language, "budget_usd": budget_usd}  # fmt: skip
+    if not form_token_pending(request, NEED_FORM, form_token):
+        stale = "This form was opened too long ago to be sent safely. Check what you typed and send it again."
+        return _need_form(request, user, form, stale)
     matcher = request.app.state.matcher.get()
-    form = {
-        "title": title,
-        "text": text,
-        "country": country,
-        "sdg": sdg or [],
-        "sectors": sectors,
-        "modality": modality or [],
-        "language": language,
-        "budget_usd": budget_usd,
-    }
     try:
-        raw = NeedCreate(
-            country=(user.country or "") if user.role == Role.country_office else country,
-            title=title,
-            text=text,
-            sdg=sdg or [],
-            sector=[s.strip() for s in sectors.split(",") if s.strip()],
-            modality=modality or [],
-            language=[lang.strip() for lang in language.split(",") if lang.strip()],
-            budget_usd=int(budget_usd) if budget_usd.strip() else None,
-        )
+        raw = _need_create(user, form)
         resolved = matcher.resolve(raw)
+    except ValidationError as exc:
+        return _need_form(request, user, form, in_words_all(exc.errors()), form_token)
+    except UnknownNameError as exc:
+        return _need_form(request, user, form, unknown_in_words(exc), form_token)
     except (SSTCError, ValueError) as exc:
-        return render(request, "need_form.html", user, form=form, error=str(exc), status_code=422)
+        return _need_form(request, user, form, str(exc), form_token)
     need = store_need(session, user, resolved)
     assert need.id is not None
     store_suggestions(session, need.id, matcher.recommend([resolved_need(need)])[0])
+    spend_form_token(request, NEED_FORM, form_token, f"/needs/{need.id}")
     return redirect(f"/needs/{need.id}")
+
+
+def _need_create(user: User, form: dict[str, Any]) -> NeedCreate:
+    """The need as typed; a number that is not one raises ValueError in words."""
+    budget, sdgs = form["budget_usd"].strip().replace(",", ""), form["sdg"]
+    if budget and not (budget.isascii() and budget.isdigit()):
+        raise ValueError(f"The budget must be a whole number of US dollars; {shown(budget)} is not.")
+    if not all(s.isascii() and s.isdigit() for s in sdgs):
+        raise ValueError("Choose the SDGs from the list.")
+    if not form["text"].strip():
+        raise ValueError("Please write what you need.")
+    return NeedCreate(
+        country=(user.country or "") if user.role == Role.country_office else form["country"],
+        title=form["title"],
+        text=form["text"],
+        sdg=[int(s) for s in sdgs],
+        sector=[s.strip() for s in form["sectors"].split(",") if s.strip()],
+        modality=form["modality"],
+        language=[lang.strip() for lang in form["language"].split(",") if lang.strip()],
+        budget_usd=int(budget) if budget else None,
+    )
+
+
+def unknown_in_words(exc: UnknownNameError) -> str:
+    """A name that matched nothing, said as the form labels the field."""
+    label = exc.field.split(".")[0]
+    listed = ", ".join(exc.closest[:3])
+    if f"{exc.value!r} is ambiguous" in str(exc):  # the error keeps no flag, only its message
+        return f"{shown(exc.value)} names more than one {label}: {listed}. Type the one you mean."
+    hint = f" Did you mean: {listed}?" if listed else ""
+    return f"We could not understand the {label} {shown(exc.value)}.{hint}"
 
 
 @router.get("/needs/{need_id}")

@@ -104,3 +104,32 @@ def sign_out(request: Request, session: Session) -> None:
             session.add(row)
             session.commit()
     request.session.clear()
+
+
+FORM_TOKENS_KEPT = 10  # per form; the signed cookie stays small
+
+
+def issue_form_token(request: Request, form: str) -> str:
+    """A one-time token for one rendering of a form, kept in the session until the form is sent."""
+    tokens = request.session.setdefault("forms", {}).setdefault(form, {"pending": [], "sent": {}})
+    token = secrets.token_urlsafe(16)
+    tokens["pending"] = [*tokens["pending"], token][-FORM_TOKENS_KEPT:]
+    request.session["forms"] = request.session["forms"]  # Starlette saves only top-level assignments
+    return token
+
+
+def form_token_sent(request: Request, form: str, token: str) -> str | None:
+    """Where the first sending of this token led (a need's address), or None if it was not sent."""
+    return request.session.get("forms", {}).get(form, {}).get("sent", {}).get(token)
+
+
+def form_token_pending(request: Request, form: str, token: str) -> bool:
+    return token in request.session.get("forms", {}).get(form, {}).get("pending", [])
+
+
+def spend_form_token(request: Request, form: str, token: str, result: str) -> None:
+    """The token is used: a second sending is shown `result` instead of doing the work again."""
+    tokens = request.session["forms"][form]
+    tokens["pending"] = [t for t in tokens["pending"] if t != token]
+    tokens["sent"] = dict([*tokens["sent"].items(), (token, result)][-FORM_TOKENS_KEPT:])
+    request.session["forms"] = request.session["forms"]

@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from tests.api.conftest import Service
 
@@ -108,3 +110,83 @@ def test_catalogue_search_forgives_blank_words_and_hostile_values(desk: Service)
         assert status == 422 and said in text, (field, text[:500])
         if field != "kind":
             assert field_value(text, field) == typed
+
+
+def test_a_need_number_that_is_not_one_is_a_page_in_words(desk: Service) -> None:
+    status, text = page(desk, "/needs/abc")
+    assert status == 404
+    assert "The need number must be a whole number; “abc” is not." in text
+
+
+def test_a_database_outage_on_a_page_is_a_page_and_the_api_keeps_its_json(
+    desk: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def down(*args: object, **kwargs: object) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr("api.pages.queue_pages.latest_suggestions", down)
+    response = desk.client.get("/queue")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.headers["content-type"].startswith("text/html")
+    assert "The database is not answering just now" in response.text
+    monkeypatch.setattr("api.pages.queue_pages.latest_suggestions", pool_timeout)
+    response = desk.client.get("/queue")
+    assert response.status_code == 503 and "The service is busy just now" in response.text
+
+
+def pool_timeout(*args: object, **kwargs: object) -> None:
+    raise PoolTimeout("QueuePool limit reached")
+
+
+def need_form(service: Service) -> dict[str, str]:
+    text = service.client.get("/needs/new").text
+    return {name: text.split(f'name="{name}" value="')[1].split('"')[0] for name in ("csrf", "form_token")}
+
+
+@pytest.mark.parametrize(
+    ("fields", "said"),
+    [
+        ({"text": ""}, "Please write what you need."),
+        ({"budget_usd": "abc"}, "The budget must be a whole number of US dollars; “abc” is not."),
+        ({"title": LONG}, "The title is too long; it takes at most 300 characters."),
+        ({"country": "Narnia"}, "We could not understand the country “Narnia”."),
+        ({"sdg": "abc"}, "Choose the SDGs from the list."),
+        ({"language": "klingon"}, "We could not understand the language “klingon”."),
+        (
+            {"text": "<script>alert(1)</script> \x00"},
+            "The “What do you need?” holds the control character U+0000",
+        ),
+    ],
+)
+def test_the_need_form_says_what_is_wrong_in_words_and_keeps_what_was_typed(
+    desk: Service, fields: dict[str, str], said: str
+) -> None:
+    sent = {"country": "Senegal", "title": "Solar pumps", "text": "Solar irrigation pumps.", **fields}
+    response = desk.client.post("/needs/new", data={**need_form(desk), **sent}, follow_redirects=False)
+    assert response.status_code == 422 and response.headers["content-type"].startswith("text/html")
+    text = html.unescape(" ".join(response.text.split()))
+    assert said in text and not RAW_VALIDATOR.search(text)
+    assert "<script>alert" not in response.text
+    if fields.get("title") == LONG:
+        assert f'value="{LONG}"' in response.text
+    elif "country" in fields:
+        assert field_value(text, "country") == "Narnia"
+
+
+def test_sending_the_need_form_twice_stores_one_need_and_links_to_it(desk: Service) -> None:
+    form = {**need_form(desk), "country": "Senegal", "text": "Drip irrigation kits for cooperatives."}
+    first = desk.client.post("/needs/new", data=form, follow_redirects=False)
+    assert first.status_code == 303
+    again = desk.client.post("/needs/new", data=form, follow_redirects=False)
+    assert again.status_code == 409
+    assert "This form was already sent, and its need was stored once" in again.text
+    assert f'href="{first.headers["location"]}">Open the need you sent' in again.text
+    made = desk.client.get("/api/v1/needs", headers=desk.as_("helpdesk")).json()
+    assert sum(n["text"] == form["text"] for n in made["data"]) == 1
+
+
+def test_a_need_form_without_a_live_token_is_shown_again_not_stored(desk: Service) -> None:
+    form = {**need_form(desk), "form_token": "forged", "country": "Senegal", "text": "Forged form text."}
+    response = desk.client.post("/needs/new", data=form, follow_redirects=False)
+    assert response.status_code == 422 and "Check what you typed and send it again" in response.text
+    assert "Forged form text." in response.text
