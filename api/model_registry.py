@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api.catalogue_store import load_catalogue
+from api.model_activations import record_activation, rollback_target, undo_down_to
 from api.needs_store import resolved_need
 from features.errors import SSTCError
 from matching.evaluation_runner import evaluate
@@ -55,6 +56,9 @@ def train_version(
             row.status = ModelStatus.active
             row.activated_at = datetime.now(UTC)
         session.add(row)
+        if row.status == ModelStatus.active:
+            session.flush()
+            record_activation(session, row.id, None)
     with Session(engine) as session:
         stored = session.get(ModelVersion, version)
         assert stored is not None
@@ -128,9 +132,22 @@ class ActivationError(SSTCError):
     """A version that cannot be activated (unknown, or its file fails the checksum)."""
 
 
-def activate_version(engine: Engine, version_id: str) -> ModelVersion:
+def activate_version(engine: Engine, version_id: str, by: int | None = None) -> ModelVersion:
     """Load and verify every file of a version (the skops file and its arrays: checksums, shapes,
-    index bounds); only then make it active and retire the one before, in one transaction."""
+    index bounds); only then make it active, retire the one before and record the activation, in
+    one transaction."""
+    return _activate(engine, version_id, by, rolling_back=False)
+
+
+def roll_back(engine: Engine, by: int | None = None) -> ModelVersion:
+    """Re-activate the version active before the current one (verified like any activation)."""
+    target = rollback_target(engine)
+    if target is None:
+        raise ActivationError("no earlier active version to roll back to")
+    return _activate(engine, target.id, by, rolling_back=True)
+
+
+def _activate(engine: Engine, version_id: str, by: int | None, rolling_back: bool) -> ModelVersion:
     with Session(engine) as session:
         candidate = session.get(ModelVersion, version_id)
         if candidate is None:
@@ -150,6 +167,10 @@ def activate_version(engine: Engine, version_id: str) -> ModelVersion:
                 active.status = ModelStatus.retired
         row.status = ModelStatus.active
         row.activated_at = datetime.now(UTC)
+        if rolling_back:
+            undo_down_to(session, version_id)
+        else:
+            record_activation(session, version_id, by)
     return row
 
 
@@ -163,13 +184,3 @@ def activation_history(engine: Engine) -> list[ModelVersion]:
                 .order_by(col(ModelVersion.activated_at).desc())
             )
         )
-
-
-def previous_version(engine: Engine) -> ModelVersion | None:
-    """The version that was active before the current one."""
-    with Session(engine) as session:
-        return session.exec(
-            select(ModelVersion)
-            .where(ModelVersion.status != ModelStatus.active, col(ModelVersion.activated_at).is_not(None))
-            .order_by(col(ModelVersion.activated_at).desc())
-        ).first()

@@ -3,7 +3,7 @@
 from models.catalogue import CatalogueChange, Country, Facilitator, Provider
 from models.history import Partnership, PartnershipFacilitator, PartnershipProvider
 from models.needs import Need, NeedCreate
-from models.operations import ApiKey, ModelVersion, PageSession, TrainingJob
+from models.operations import ApiKey, ModelActivation, ModelVersion, PageSession, TrainingJob
 from models.suggestions import Review, Suggestion
 from models.vocab import (
     Decision,
@@ -25,6 +25,7 @@ __all__ = [
     "FacilitatorKind",
     "IncomeGroup",
     "Modality",
+    "ModelActivation",
     "ModelStatus",
     "ModelVersion",
     "Need",

@@ -26,6 +26,18 @@ class ModelVersion(SQLModel, table=True):
     activated_at: datetime | None = None
 
 
+class ModelActivation(SQLModel, table=True):
+    """One activation of a model version, in order. Rolling back undoes the latest activation and
+    restores the one before it, so repeated roll-backs walk back through the history, never
+    between the last two versions."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    version_id: str = Field(foreign_key="modelversion.id", max_length=80, index=True)
+    activated_at: datetime = Field(default_factory=utcnow)
+    activated_by: int | None = Field(default=None, foreign_key="apikey.id")
+    undone_at: datetime | None = None
+
+
 class ApiKey(SQLModel, table=True):
     """Only a SHA-256 of the key is stored; the key itself is shown once at creation."""
 

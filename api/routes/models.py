@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api.deps import RowId, SessionDep, require
-from api.model_registry import activate_version, evaluate_version, previous_version, train_version
+from api.model_registry import activate_version, evaluate_version, roll_back, train_version
 from models import ApiKey, ModelVersion, Role, TrainingJob
 from models.schemas import ModelVersionPublic, TrainingJobPublic, TrainRequest
 
@@ -109,18 +109,15 @@ def read_job(job_id: RowId, key: Scientist, session: SessionDep) -> TrainingJobP
 @router.post("/{version_id}/activate", operation_id="activate_model", summary="Make a version the active one")
 def activate(version_id: str, key: Scientist, request: Request) -> ModelVersionPublic:
     """Every worker swaps to it within a second, without a restart; a file whose checksum fails is refused."""
-    row = activate_version(request.app.state.engine, version_id)
+    row = activate_version(request.app.state.engine, version_id, key.id)
     request.app.state.matcher.refresh()
     return _public(row)
 
 
 @router.post("/rollback", operation_id="rollback_model", summary="Re-activate the previously active version")
 def rollback(key: Scientist, request: Request) -> ModelVersionPublic:
-    """The version active before the current one becomes active again."""
-    engine = request.app.state.engine
-    previous = previous_version(engine)
-    if previous is None:
-        raise HTTPException(status.HTTP_409_CONFLICT, "no earlier active version to roll back to")
-    row = activate_version(engine, previous.id)
+    """The version active before the current one becomes active again; a second roll-back goes one
+    step further back through the activation history."""
+    row = roll_back(request.app.state.engine, key.id)
     request.app.state.matcher.refresh()
     return _public(row)

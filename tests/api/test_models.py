@@ -89,3 +89,16 @@ def test_a_failed_training_leaves_the_active_model_untouched(service: Service, t
     )
     assert active(service) == serving
     assert set(versions(service)) == before  # the failed run added no version
+
+
+def test_roll_back_walks_back_through_the_activations_and_never_ping_pongs(service: Service) -> None:
+    scientist = service.as_("scientist")
+    original = active(service)
+    second, third = train(service, "prior"), train(service, "popularity")
+    for version in (second, third):
+        assert service.client.post(f"/api/v1/models/{version}/activate", headers=scientist).status_code == 200
+    steps = [service.client.post("/api/v1/models/rollback", headers=scientist).json()["id"] for _ in range(2)]
+    assert steps == [second, original]  # not [second, third]: a roll-back is not an activation
+    assert active(service) == original
+    assert service.client.post(f"/api/v1/models/{third}/activate", headers=scientist).status_code == 200
+    assert service.client.post("/api/v1/models/rollback", headers=scientist).json()["id"] == original

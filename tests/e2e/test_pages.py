@@ -93,14 +93,22 @@ def test_journeys_in_the_browser(browser: Browser, live_sqlite: LiveService) -> 
     candidate = train_version(
         get_engine(live.settings.database_url), live.settings.model_dir, "prior", activate_if_first=False
     )
-    scientist = signed_in(browser, live, "scientist")
+    scientist = signed_in(browser, live, "scientist", width=1366)
     expect(scientist.get_by_role("heading", name="Model versions")).to_be_visible()
+    seeded = scientist.locator("tr", has_text="active").locator("td.version").first.inner_text()
     scientist.get_by_role("button", name=f"Activate {candidate.id}").click()
+    expect(scientist.get_by_role("heading", name=f"Activate {candidate.id}?")).to_be_visible()
+    expect(scientist.get_by_text(f"It replaces {seeded} as the active model")).to_be_visible()
+    scientist.get_by_role("button", name=f"Yes, activate {candidate.id}").click()
+    expect(scientist.get_by_role("status")).to_have_text(f"{candidate.id} is now the active version")
     row = scientist.get_by_role("row").filter(has_text=candidate.id)
     expect(row).to_contain_text("active")
+    assert scientist.evaluate("document.documentElement.scrollWidth") <= 1366 + 1  # the table fits
     shot(scientist, "models")
     # and rolls back, so the seeded model serves the other tests on this server again
-    scientist.get_by_role("button", name="Roll back to the previous version").click()
+    scientist.get_by_role("button", name=f"Roll back to {seeded}").click()
+    expect(scientist.get_by_role("heading", name=f"Roll back to {seeded}?")).to_be_visible()
+    scientist.get_by_role("button", name=f"Yes, roll back to {seeded}").click()
     expect(scientist.get_by_role("row").filter(has_text=candidate.id)).to_contain_text("retired")
     time.sleep(1.2)  # each worker looks for a newly active version at most once a second
 
