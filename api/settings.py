@@ -1,4 +1,7 @@
-"""One settings object, read from the environment (or a `.env` file)."""
+"""One settings object, read from the environment (or the project's `.env` file).
+
+The default data folders are under the project's `var/`, wherever the process was started; a
+relative path given in the environment is taken as written (relative to the working folder)."""
 
 from __future__ import annotations
 
@@ -9,19 +12,22 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from features.paths import PROJECT_ROOT
+
 SECRET_MIN_LENGTH = 32
+VAR = PROJECT_ROOT / "var"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SSTC_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SSTC_", env_file=PROJECT_ROOT / ".env", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(
-        default="sqlite:///var/sstc.db",
+        default=f"sqlite:///{VAR / 'sstc.db'}",
         validation_alias=AliasChoices("DATABASE_URL", "SSTC_DATABASE_URL"),
     )
-    data_dir: Path = Path("var")
-    model_dir: Path = Path("var/models")
+    data_dir: Path = VAR
+    model_dir: Path = VAR / "models"
     # Signs the page session cookie. Unset: a random one is generated into data_dir/secret_key.
     secret_key: SecretStr | None = None
     max_body_bytes: int = 1_000_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,12 @@ def settings(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> 
     return seeded_database(tmp_path_factory.mktemp("notebooks"), catalogue)
 
 
-def run(name: str, tmp_path: Path, **parameters: Any) -> dict[str, Any]:
-    """Execute a notebook; return the JSON its last cell printed."""
+def run(name: str, tmp_path: Path, cwd: Path = NOTEBOOKS.parent, **parameters: Any) -> dict[str, Any]:
+    """Execute a notebook in `cwd` (the project root unless told); return the JSON its last cell printed."""
     output = tmp_path / f"{name}.ipynb"
     papermill.execute_notebook(
         NOTEBOOKS / f"{name}.ipynb", output, parameters=parameters, kernel_name="python3",
-        cwd=str(NOTEBOOKS.parent), progress_bar=False,
+        cwd=str(cwd), progress_bar=False,
     )  # fmt: skip
     book = nbformat.read(output, as_version=4)
     last = book.cells[-1]
@@ -52,6 +53,29 @@ def test_catalogue_notebook(settings: Settings, tmp_path: Path, catalogue: Catal
     assert list(summary["top_provider_countries"])[:2] in (["IND", "BRA"], ["BRA", "IND"])
 
 
+def test_a_notebook_opened_in_its_folder_reads_database_url_like_the_cli(
+    settings: Settings, tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As Jupyter runs it: working folder notebooks/, no parameters, only DATABASE_URL set."""
+    for name in [n for n in os.environ if n.startswith("SSTC_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    summary = run("01_catalogue", tmp_path, cwd=NOTEBOOKS)
+    assert summary["partnerships"] == len(catalogue.partnerships)
+
+
+def test_the_default_data_folders_are_the_projects_from_any_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ["DATABASE_URL", *[n for n in os.environ if n.startswith("SSTC_")]]:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    defaults = Settings()
+    var = NOTEBOOKS.parent / "var"
+    assert defaults.database_url == f"sqlite:///{var / 'sstc.db'}"
+    assert (defaults.data_dir, defaults.model_dir) == (var, var / "models")
+
+
 def test_retrain_notebook_figures_equal_the_cli(settings: Settings, tmp_path: Path) -> None:
     rankers = ["learned", "prior", "popularity"]
     notebook = run(
@@ -72,7 +96,8 @@ def test_retrain_notebook_figures_equal_the_cli(settings: Settings, tmp_path: Pa
 
 
 def test_explain_notebook(settings: Settings, tmp_path: Path) -> None:
-    result = run("03_explain_a_match", tmp_path, database_url=settings.database_url, model_dir=str(settings.model_dir), k=4)
+    model_dir = str(settings.model_dir)
+    result = run("03_explain_a_match", tmp_path, database_url=settings.database_url, model_dir=model_dir, k=4)
     assert len(result["providers"]) == 4
     assert result["max_sum_error"] <= 1e-9
 
