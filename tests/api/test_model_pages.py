@@ -12,7 +12,7 @@ def signed_in(service: Service, who: str) -> str:
     client = service.client
     csrf = re.findall(r'name="csrf" value="([^"]+)"', client.get("/login").text)[0]
     client.post("/login", data={"key": service.keys[who], "csrf": csrf}, follow_redirects=False)
-    return re.findall(r'name="csrf" value="([^"]+)"', client.get("/models").text)[0]
+    return re.findall(r'name="csrf" value="([^"]+)"', client.get("/catalogue").text)[0]
 
 
 def active_id(service: Service) -> str:
