@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.matcher = MatcherHolder(engine)
     app.state.auth_throttle = AuthThrottle(settings.failed_auth_limit)
-    install_error_handlers(app, settings.max_body_bytes)
+    install_error_handlers(app, settings.max_body_bytes, settings.max_import_bytes)
     install_page_handlers(app)
     for module in (health, needs, reviews, catalogue, catalogue_edits, models, imports):
         app.include_router(module.router)

@@ -60,8 +60,8 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def install_error_handlers(app: FastAPI, max_body_bytes: int) -> None:
-    app.add_middleware(RequestGuard, max_body_bytes=max_body_bytes)
+def install_error_handlers(app: FastAPI, max_body_bytes: int, max_import_bytes: int) -> None:
+    app.add_middleware(RequestGuard, max_body_bytes=max_body_bytes, max_import_bytes=max_import_bytes)
 
     @app.exception_handler(RequestValidationError)
     async def validation(request: Request, exc: RequestValidationError) -> Response:

@@ -2,7 +2,7 @@
 a request id on the way in and out, the security headers on every response, bodies over the limit
 refused on the bytes actually received (chunked or not) before anything reads them in full, and any
 unhandled error answered as a JSON 500 that names the request id, never a trace. An upload to the
-import route has a limit of its own, the app's `max_import_bytes` setting."""
+import route has a limit of its own (`max_import_bytes`)."""
 
 from __future__ import annotations
 
@@ -33,14 +33,14 @@ def too_large(size: str, limit: int) -> JSONResponse:
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_import_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_import_bytes = max_import_bytes
 
     def body_limit(self, scope: Scope) -> int:
         if scope["path"] == IMPORTS_PATH and scope["method"] == "POST":
-            limit: int = scope["app"].state.settings.max_import_bytes
-            return limit
+            return self.max_import_bytes
         return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
