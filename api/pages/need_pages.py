@@ -26,8 +26,8 @@ from api.pages.session import (
     CSRF,
     User,
     allow,
+    already_sent,
     form_token_pending,
-    form_token_sent,
     issue_form_token,
     spend_form_token,
 )
@@ -77,13 +77,14 @@ def new_need(
     form_token: Annotated[str, Form()] = "",
     _: None = CSRF,
 ) -> Response:
-    """Post/redirect/get with a one-time token: sending the same form twice stores one need."""
+    """Post/redirect/get with a one-time token: sending the same form, or the same need, twice in
+    one session stores one need."""
     allow(user, Role.country_office, Role.helpdesk)
-    if (sent := form_token_sent(request, NEED_FORM, form_token)) is not None:
-        message = "This form was already sent, and its need was stored once; it was not stored again."
-        return page_error(request, 409, message, link=(sent, "Open the need you sent"))
     form = {"title": title, "text": text, "country": country, "sdg": sdg or [], "sectors": sectors,
             "modality": modality or [], "language": language, "budget_usd": budget_usd}  # fmt: skip
+    if (sent := already_sent(request, NEED_FORM, form_token, form)) is not None:
+        message = "This form was already sent, and its need was stored once; it was not stored again."
+        return page_error(request, 409, message, link=(sent, "Open the need you sent"))
     if not form_token_pending(request, NEED_FORM, form_token):
         stale = "This form was opened too long ago to be sent safely. Check what you typed and send it again."
         return _need_form(request, user, form, stale)
@@ -100,7 +101,7 @@ def new_need(
     need = store_need(session, user, resolved)
     assert need.id is not None
     store_suggestions(session, need.id, matcher.recommend([resolved_need(need)])[0])
-    spend_form_token(request, NEED_FORM, form_token, f"/needs/{need.id}")
+    spend_form_token(request, NEED_FORM, form_token, form, f"/needs/{need.id}")
     return redirect(f"/needs/{need.id}")
 
 

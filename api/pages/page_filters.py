@@ -15,8 +15,9 @@ from features.taxonomy import Field, default_taxonomy
 MAX_TYPED = 200  # longer than any country, sector or region name; fuzzy matching stays cheap
 
 
-def shown(value: str, limit: int = 60) -> str:
-    """What was typed, short enough to quote in a sentence."""
+def shown(value: str, limit: int = 24) -> str:
+    """What was typed, short enough to quote in a sentence: a quote with no spaces cannot wrap, and
+    at 24 characters it still fits a 390 px screen."""
     value = " ".join(value.split())
     return f"“{value}”" if len(value) <= limit else f"“{value[:limit]}…”"
 

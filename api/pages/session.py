@@ -6,7 +6,9 @@ revoking its key and leaving it idle; a cookie captured earlier then opens nothi
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
@@ -111,25 +113,35 @@ FORM_TOKENS_KEPT = 10  # per form; the signed cookie stays small
 
 def issue_form_token(request: Request, form: str) -> str:
     """A one-time token for one rendering of a form, kept in the session until the form is sent."""
-    tokens = request.session.setdefault("forms", {}).setdefault(form, {"pending": [], "sent": {}})
+    tokens = request.session.setdefault("forms", {}).setdefault(form, {"pending": [], "sent": []})
     token = secrets.token_urlsafe(16)
     tokens["pending"] = [*tokens["pending"], token][-FORM_TOKENS_KEPT:]
     request.session["forms"] = request.session["forms"]  # Starlette saves only top-level assignments
     return token
 
 
-def form_token_sent(request: Request, form: str, token: str) -> str | None:
-    """Where the first sending of this token led (a need's address), or None if it was not sent."""
-    return request.session.get("forms", {}).get(form, {}).get("sent", {}).get(token)
-
-
 def form_token_pending(request: Request, form: str, token: str) -> bool:
     return token in request.session.get("forms", {}).get(form, {}).get("pending", [])
 
 
-def spend_form_token(request: Request, form: str, token: str, result: str) -> None:
-    """The token is used: a second sending is shown `result` instead of doing the work again."""
+def already_sent(request: Request, form: str, token: str, content: object) -> str | None:
+    """Where an earlier sending led (a need's address) if this token, or this same content, was sent
+    before in this session. The content counts because going back re-renders the form with a new
+    token while the browser puts back what was typed."""
+    digest = _digest(content)
+    for sent_token, sent_digest, result in request.session.get("forms", {}).get(form, {}).get("sent", []):
+        if token == sent_token or digest == sent_digest:
+            return str(result)
+    return None
+
+
+def spend_form_token(request: Request, form: str, token: str, content: object, result: str) -> None:
+    """The token is used: sending it, or the same content, again is shown `result` instead."""
     tokens = request.session["forms"][form]
     tokens["pending"] = [t for t in tokens["pending"] if t != token]
-    tokens["sent"] = dict([*tokens["sent"].items(), (token, result)][-FORM_TOKENS_KEPT:])
+    tokens["sent"] = [*tokens["sent"], [token, _digest(content), result]][-FORM_TOKENS_KEPT:]
     request.session["forms"] = request.session["forms"]
+
+
+def _digest(content: object) -> str:
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]

@@ -52,7 +52,7 @@ def test_blank_queue_filters_are_no_filter(desk: Service) -> None:
         ("max_age_days", "abc", "“abc” is not a whole number of 0 or more."),
         ("max_age_days", "-3", "“-3” is not a whole number of 0 or more."),
         ("country", "Narnia", "We could not find a country called “Narnia”."),
-        ("sdg", "<script>alert(1)</script>", "No SDG matches “<script>alert(1)</script>”."),
+        ("sdg", "<script>alert(1)</script>", "No SDG matches “<script>alert(1)</script…”."),
         ("sector", "zzzqqq", "No sector matches “zzzqqq”."),
         ("region", "Atlantis", "“Atlantis” is not a UN region or sub-region."),
         ("country", LONG, "The country you typed is 5,000 characters long; a filter takes at most 200."),
