@@ -231,7 +231,11 @@ def test_an_unhandled_error_is_a_json_500_naming_the_request_not_a_trace(
     from api.app import create_app
     from api.settings import Settings
 
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}", model_dir=tmp_path / "models"))
+    app = create_app(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'x.db'}", model_dir=tmp_path / "models", data_dir=tmp_path
+        )
+    )
 
     def broken() -> None:
         raise RuntimeError("secret detail of the failure")
