@@ -15,7 +15,7 @@ from api.model_activations import rollback_target
 from api.model_registry import ActivationError, activate_version, active_version, roll_back
 from api.pages.rendering import redirect, render
 from api.pages.session import CSRF, User, allow
-from api.routes.models import run_job
+from api.routes.models import queue_job
 from matching.evaluation_runner import RANKER_NAMES
 from models import ModelVersion, Role, TrainingJob
 
@@ -41,11 +41,7 @@ def models_page(
 
 
 def _start(request: Request, tasks: BackgroundTasks, session: SessionDep, job: TrainingJob) -> Response:
-    session.add(job)
-    session.commit()
-    session.refresh(job)
-    assert job.id is not None
-    tasks.add_task(run_job, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
+    job = queue_job(job, session, request, tasks)
     return redirect(f"/models?done=Job {job.id} started ({job.kind} {job.model_version or job.ranker})")
 
 

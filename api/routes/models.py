@@ -50,14 +50,18 @@ def run_job(engine: Engine, model_dir: str, job_id: RowId) -> None:
         session.commit()
 
 
-def _start(job: TrainingJob, session: Session, request: Request, tasks: BackgroundTasks) -> TrainingJobPublic:
-    """Record a job and run it after the response is sent."""
+def queue_job(job: TrainingJob, session: Session, request: Request, tasks: BackgroundTasks) -> TrainingJob:
+    """Record a job and run it after the response is sent (the API's routes and the Models page)."""
     session.add(job)
     session.commit()
     session.refresh(job)
     assert job.id is not None
     tasks.add_task(run_job, request.app.state.engine, str(request.app.state.settings.model_dir), job.id)
-    return _job_public(job)
+    return job
+
+
+def _start(job: TrainingJob, session: Session, request: Request, tasks: BackgroundTasks) -> TrainingJobPublic:
+    return _job_public(queue_job(job, session, request, tasks))
 
 
 @router.get("", operation_id="list_models", summary="List model versions with their metrics")
