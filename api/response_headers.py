@@ -22,6 +22,10 @@ DOCS_POLICY = (
 DOCS_PATHS = ("/docs", "/redoc")
 
 
+PAGES_HEADERS = {**BASE, "Content-Security-Policy": PAGES_POLICY}
+DOCS_HEADERS = {**BASE, "Content-Security-Policy": DOCS_POLICY}
+
+
 def security_headers(path: str) -> dict[str, str]:
-    policy = DOCS_POLICY if path.startswith(DOCS_PATHS) else PAGES_POLICY
-    return {**BASE, "Content-Security-Policy": policy}
+    """Built once at import: every response reads one of two ready dicts."""
+    return DOCS_HEADERS if path.startswith(DOCS_PATHS) else PAGES_HEADERS
