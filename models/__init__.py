@@ -1,6 +1,7 @@
 """SQLModel tables and request/response schemas. No logic lives here."""
 
 from models.catalogue import CatalogueChange, Country, Facilitator, Provider
+from models.follow_up import NeedClosure, NeedOutcome, TriadOutcome, TriadStage, UsedFormToken
 from models.history import Partnership, PartnershipFacilitator, PartnershipProvider
 from models.needs import Need, NeedCreate
 from models.operations import ApiKey, ModelActivation, ModelVersion, PageSession, TrainingJob
@@ -29,7 +30,9 @@ __all__ = [
     "ModelStatus",
     "ModelVersion",
     "Need",
+    "NeedClosure",
     "NeedCreate",
+    "NeedOutcome",
     "NeedStatus",
     "PageSession",
     "Partnership",
@@ -41,4 +44,7 @@ __all__ = [
     "Role",
     "Suggestion",
     "TrainingJob",
+    "TriadOutcome",
+    "TriadStage",
+    "UsedFormToken",
 ]

@@ -22,6 +22,9 @@ class ModelVersion(SQLModel, table=True):
     data_snapshot: str = Field(max_length=80)
     params: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
     metrics: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+    # what it learned from, counted at training time (None: trained before the counts were kept)
+    trained_partnerships: int | None = None
+    trained_reviews: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
     activated_at: datetime | None = None
 
