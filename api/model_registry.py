@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 from api.catalogue_store import load_catalogue
 from api.model_activations import record_activation, rollback_target, undo_down_to
 from api.needs_store import resolved_need
+from api.review_carry_over import triad_of
 from features.errors import SSTCError
 from matching.evaluation_runner import evaluate
 from matching.matcher import Matcher
@@ -35,7 +36,8 @@ def train_version(
 ) -> ModelVersion:
     """Fit a matcher on the stored catalogue; record it as a candidate (active if first)."""
     catalogue = load_catalogue(engine)
-    matcher = Matcher(ranker=ranker, **params).fit(catalogue, reviews=reviews_for_training(engine))
+    reviews = reviews_for_training(engine)
+    matcher = Matcher(ranker=ranker, **params).fit(catalogue, reviews=reviews)
     version = new_version_id(ranker)
     path = model_dir / f"{version}.skops"
     card = save_matcher(matcher, path)
@@ -47,6 +49,8 @@ def train_version(
         data_snapshot=matcher.snapshot_,
         params=card["parameters"],
         metrics={},
+        trained_partnerships=len(catalogue.partnerships),
+        trained_reviews=len(reviews),
     )
     with Session(engine) as session, session.begin():
         has_active = session.exec(
@@ -69,14 +73,15 @@ LABELS = {Decision.accept: 1, Decision.shortlist: 1, Decision.reject: 0}  # 'uns
 
 
 def reviews_for_training(engine: Engine) -> list[Review]:
-    """The latest decision on each reviewed suggestion, as a label on its (need, provider, facilitator)."""
+    """The latest decision on each reviewed triad (need, provider, facilitator) over all its runs, as
+    its label: a decision carried over to a later run counts once."""
     with Session(engine) as session:
         rows = session.exec(
             select(ReviewRow, Suggestion, Need)
             .where(ReviewRow.suggestion_id == Suggestion.id, Suggestion.need_id == Need.id)
             .order_by(col(ReviewRow.id))
         ).all()
-    latest = {suggestion.id: (review, suggestion, need) for review, suggestion, need in rows}
+    latest = {triad_of(suggestion): (review, suggestion, need) for review, suggestion, need in rows}
     return [
         Review(
             resolved_need(need), suggestion.provider_id, suggestion.facilitator_id, LABELS[review.decision]

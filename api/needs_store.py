@@ -6,8 +6,9 @@ import uuid
 from typing import Any
 
 from fastapi import HTTPException, status
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
+from api.review_carry_over import triad_of, triad_reviews
 from features.needs import ResolvedNeed, UnmatchedTerm
 from models import ApiKey, Modality, Need, Review, Role, Suggestion
 from models.schemas import NeedPublic, SuggestionPublic, UnmatchedTermPublic
@@ -29,8 +30,11 @@ def check_country(key: ApiKey, country: str) -> None:
         )
 
 
-def store_need(session: Session, key: ApiKey, resolved: ResolvedNeed) -> Need:
-    """Store a resolved need for the caller (a country office: only its own country's)."""
+def store_need(
+    session: Session, key: ApiKey, resolved: ResolvedNeed, also: list[SQLModel] | None = None
+) -> Need:
+    """Store a resolved need for the caller (a country office: only its own country's); `also` are
+    rows stored in the same transaction, each given the need's id as `need_id`."""
     check_country(key, resolved.country)
     need = Need(
         country=resolved.country,
@@ -45,6 +49,11 @@ def store_need(session: Session, key: ApiKey, resolved: ResolvedNeed) -> Need:
         created_by=key.id,
     )
     session.add(need)
+    if also:
+        session.flush()
+        for row in also:
+            row.need_id = need.id
+        session.add_all(also)
     session.commit()
     session.refresh(need)
     return need
@@ -112,14 +121,11 @@ def latest_suggestions(session: Session, need_id: int) -> list[Suggestion]:
 
 
 def latest_decisions(session: Session, suggestion_ids: list[int]) -> dict[int, Review]:
-    """The current decision of each suggestion: its most recent review."""
-    latest: dict[int, Review] = {}
-    reviews = session.exec(
-        select(Review).where(col(Review.suggestion_id).in_(suggestion_ids)).order_by(col(Review.id))
-    ).all()
-    for review in reviews:
-        latest[review.suggestion_id] = review
-    return latest
+    """The current decision of each suggestion: the most recent review of its triad (need, provider,
+    facilitator) in any run, so a decision carries over to a later run that proposes the triad again."""
+    rows = session.exec(select(Suggestion).where(col(Suggestion.id).in_(suggestion_ids))).all()
+    reviews = triad_reviews(session, {r.need_id for r in rows})
+    return {r.id: reviews[triad_of(r)][-1] for r in rows if r.id is not None and triad_of(r) in reviews}
 
 
 def suggestion_public(

@@ -10,11 +10,11 @@ from pydantic import ValidationError
 from sqlmodel import col, select
 
 from api.deps import RowId, SessionDep
+from api.need_form_tokens import FormAlreadyUsed, store_need_once
 from api.needs_store import (
     latest_decisions,
     latest_suggestions,
     resolved_need,
-    store_need,
     store_suggestions,
     visible_need,
 )
@@ -22,6 +22,7 @@ from api.pages.charts import waterfall
 from api.pages.errors import in_words_all, page_error
 from api.pages.page_filters import shown
 from api.pages.rendering import redirect, render
+from api.pages.review_loop_pages import NEED_OUTCOMES, STAGES, flash
 from api.pages.session import (
     CSRF,
     User,
@@ -32,11 +33,14 @@ from api.pages.session import (
     spend_form_token,
 )
 from api.pages.triad_view import triad_view
+from api.review_carry_over import key_names, latest_changes, triad_of, triad_reviews
+from api.triad_follow_up import latest_closure, triad_outcomes
 from features.errors import SSTCError, UnknownNameError
 from models import Country, Decision, Facilitator, Need, NeedCreate, Provider, Review, Role, Suggestion
 
 router = APIRouter(include_in_schema=False)
 NEED_FORM = "need"
+ALREADY_STORED = "This form was already sent, and its need was stored once; it was not stored again."
 
 
 @router.get("/needs")
@@ -83,8 +87,7 @@ def new_need(
     form = {"title": title, "text": text, "country": country, "sdg": sdg or [], "sectors": sectors,
             "modality": modality or [], "language": language, "budget_usd": budget_usd}  # fmt: skip
     if (sent := already_sent(request, NEED_FORM, form_token, form)) is not None:
-        message = "This form was already sent, and its need was stored once; it was not stored again."
-        return page_error(request, 409, message, link=(sent, "Open the need you sent"))
+        return page_error(request, 409, ALREADY_STORED, link=(sent, "Open the need you sent"))
     if not form_token_pending(request, NEED_FORM, form_token):
         stale = "This form was opened too long ago to be sent safely. Check what you typed and send it again."
         return _need_form(request, user, form, stale)
@@ -98,7 +101,13 @@ def new_need(
         return _need_form(request, user, form, unknown_in_words(exc), form_token)
     except (SSTCError, ValueError) as exc:
         return _need_form(request, user, form, str(exc), form_token)
-    need = store_need(session, user, resolved)
+    try:
+        need = store_need_once(session, user, resolved, form_token)
+    except FormAlreadyUsed as used:  # a second sending of the same form arrived at the same moment
+        spend_form_token(request, NEED_FORM, form_token, form, f"/needs/{used.need_id}")
+        return page_error(
+            request, 409, ALREADY_STORED, link=(f"/needs/{used.need_id}", "Open the need you sent")
+        )
     assert need.id is not None
     store_suggestions(session, need.id, matcher.recommend([resolved_need(need)])[0])
     spend_form_token(request, NEED_FORM, form_token, form, f"/needs/{need.id}")
@@ -142,12 +151,15 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
     rows = latest_suggestions(session, need_id)
     ids = [r.id for r in rows if r.id is not None]
     decisions = latest_decisions(session, ids)
-    history = session.exec(
-        select(Review).where(col(Review.suggestion_id).in_(ids)).order_by(col(Review.id))
-    ).all()
+    history = triad_reviews(session, {need_id})
+    outcomes = triad_outcomes(session, need_id)
+    changes = latest_changes(session, need_id)
+    shown_rows = [*rows, *(changes.dropped if changes else [])]
     names = {
         p.id: p.name
-        for p in session.exec(select(Provider).where(col(Provider.id).in_({r.provider_id for r in rows})))
+        for p in session.exec(
+            select(Provider).where(col(Provider.id).in_({r.provider_id for r in shown_rows}))
+        )
     }
     names |= {f.id: f.name for f in session.exec(select(Facilitator))}
     items = [
@@ -156,12 +168,21 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
             "provider": names.get(r.provider_id, r.provider_id),
             "facilitator": names.get(r.facilitator_id or "", None),
             "decision": decisions.get(r.id or 0),
-            "history": [h for h in history if h.suggestion_id == r.id],
+            "history": history.get(triad_of(r), []),
+            "outcomes": outcomes.get(triad_of(r), []),
             "chart": waterfall({"prior": r.prior, "score": r.score, "contributions": r.contributions}),
             "view": triad_view(r.contributions, r.reasons, r.match_strength, r.alternatives),
         }
         for r in rows
     ]
+    dropped = {triad_of(r): history.get(triad_of(r), []) for r in changes.dropped} if changes else {}
+    closure = latest_closure(session, need_id)
+    who = key_names(
+        session,
+        [h.reviewer_id for reviews in history.values() for h in reviews]
+        + [o.recorded_by for steps in outcomes.values() for o in steps]
+        + [closure.closed_by if closure else None],
+    )
     country = session.get(Country, need.country)
     return render(
         request,
@@ -172,19 +193,20 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
         items=items,
         decisions=[d.value for d in Decision],
         can_review=user.role in (Role.helpdesk, Role.admin),
+        who=who,
+        changes=changes,
+        dropped=dropped,
+        names=names,
+        closure=closure,
+        need_outcomes=NEED_OUTCOMES,
+        stages=STAGES,
+        flash=request.session.pop("flash", None),
     )
-
-
-@router.post("/needs/{need_id}/suggest")
-def suggest(request: Request, need_id: RowId, user: User, session: SessionDep, _: None = CSRF) -> Response:
-    allow(user, Role.country_office, Role.helpdesk)
-    need = visible_need(session, user, need_id)
-    store_suggestions(session, need_id, request.app.state.matcher.get().recommend([resolved_need(need)])[0])
-    return redirect(f"/needs/{need_id}")
 
 
 @router.post("/suggestions/{suggestion_id}/review")
 def review(
+    request: Request,
     suggestion_id: RowId,
     user: User,
     session: SessionDep,
@@ -198,4 +220,5 @@ def review(
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found")
     session.add(Review(suggestion_id=suggestion_id, decision=decision, comment=comment, reviewer_id=user.id))
     session.commit()
+    flash(request, f"Decision saved on #{suggestion.rank}: {decision.value}.")
     return redirect(f"/needs/{suggestion.need_id}#suggestion-{suggestion_id}")

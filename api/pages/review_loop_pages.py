@@ -1,0 +1,129 @@
+"""Pages that keep review work: running the engine again after a confirmation, a "saved" message
+after each decision, closing a need with its outcome, and following an accepted triad to its outcome."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import RowId, SessionDep
+from api.needs_store import latest_suggestions, resolved_need, store_suggestions, visible_need
+from api.pages.errors import page_error
+from api.pages.rendering import redirect, render
+from api.pages.session import CSRF, User, allow
+from api.review_carry_over import latest_changes, triad_reviews
+from api.triad_follow_up import FollowUpRefused, close_need, record_outcome
+from models import NeedOutcome, Role, Suggestion, TriadStage
+
+router = APIRouter(include_in_schema=False)
+NEED_OUTCOMES = {
+    NeedOutcome.partnered: "Partnered: a triad was agreed",
+    NeedOutcome.no_suitable_partner: "No suitable partner was found",
+    NeedOutcome.withdrawn: "Withdrawn by the country office",
+}
+STAGES = {
+    TriadStage.agreed: "Agreed: the partners agreed to work together",
+    TriadStage.funded: "Funded",
+    TriadStage.completed: "Completed",
+    TriadStage.dropped: "Dropped: it will not go ahead",
+}
+
+
+def flash(request: Request, message: str) -> None:
+    """A message shown once, on the page the post redirects to."""
+    request.session["flash"] = message
+
+
+@router.get("/needs/{need_id}/run-again")
+def run_again_page(request: Request, need_id: RowId, user: User, session: SessionDep) -> HTMLResponse:
+    """Before a new run: how many decisions the need holds, and that they carry over."""
+    allow(user, Role.country_office, Role.helpdesk)
+    need = visible_need(session, user, need_id)
+    reviews = triad_reviews(session, {need_id})
+    total = sum(len(h) for h in reviews.values())
+    listed = len(latest_suggestions(session, need_id))
+    return render(
+        request, "run_again.html", user, need=need, decided=len(reviews), reviews=total, listed=listed
+    )
+
+
+@router.post("/needs/{need_id}/suggest")
+def suggest(
+    request: Request,
+    need_id: RowId,
+    user: User,
+    session: SessionDep,
+    confirm: Annotated[str, Form()] = "",
+    _: None = CSRF,
+) -> Response:
+    """Run the engine; a need that already has a list is run again only once confirmed."""
+    allow(user, Role.country_office, Role.helpdesk)
+    need = visible_need(session, user, need_id)
+    had_list = bool(latest_suggestions(session, need_id))
+    if had_list and confirm != "yes":
+        return redirect(f"/needs/{need_id}/run-again")
+    store_suggestions(session, need_id, request.app.state.matcher.get().recommend([resolved_need(need)])[0])
+    changes = latest_changes(session, need_id)
+    if changes is not None:
+        flash(
+            request,
+            f"The engine ran again: {changes.summary}. Decisions carried over to the triads proposed again.",
+        )
+    return redirect(f"/needs/{need_id}" + ("#changes" if changes is not None else ""))
+
+
+@router.post("/needs/{need_id}/close")
+def close(
+    request: Request,
+    need_id: RowId,
+    user: User,
+    session: SessionDep,
+    outcome: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    _: None = CSRF,
+) -> Response:
+    allow(user, Role.helpdesk)
+    need = visible_need(session, user, need_id)
+    if outcome not in {o.value for o in NeedOutcome}:
+        return page_error(request, 422, "Choose why the need is closed: one of the outcomes listed.",
+                          link=(f"/needs/{need_id}#close", "Back to the need"))  # fmt: skip
+    try:
+        close_need(session, need, NeedOutcome(outcome), comment, user)
+    except FollowUpRefused as exc:
+        return page_error(request, 409, str(exc), link=(f"/needs/{need_id}", "Open the need"))
+    flash(request, f"Need closed: {NEED_OUTCOMES[NeedOutcome(outcome)]}. It has left the review queue.")
+    return redirect(f"/needs/{need_id}")
+
+
+@router.post("/suggestions/{suggestion_id}/outcome")
+def outcome(
+    request: Request,
+    suggestion_id: RowId,
+    user: User,
+    session: SessionDep,
+    stage: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    _: None = CSRF,
+) -> Response:
+    allow(user, Role.helpdesk)
+    suggestion = session.get(Suggestion, suggestion_id)
+    if suggestion is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found")
+    need = visible_need(session, user, suggestion.need_id)
+    back = (f"/needs/{need.id}#suggestion-{suggestion_id}", "Back to the triad")
+    if stage not in {s.value for s in TriadStage}:
+        return page_error(
+            request, 422, "Choose what became of the triad: one of the outcomes listed.", link=back
+        )
+    try:
+        step = record_outcome(session, need, suggestion, TriadStage(stage), comment, user)
+    except FollowUpRefused as exc:
+        return page_error(request, 409, str(exc), link=back)
+    made = (
+        " It is now a partnership of the history, for the next training run." if step.partnership_id else ""
+    )
+    removed = " It is not a partnership of the history." if stage == TriadStage.dropped else ""
+    flash(request, f"Outcome saved for #{suggestion.rank}: {STAGES[TriadStage(stage)]}.{made}{removed}")
+    return redirect(f"/needs/{need.id}#suggestion-{suggestion_id}")
