@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from features.feature_spec import Feature, FeatureSet
 from features.pair_context import NeedContext, count_in, overlap
 from features.postings import cosines
+from features.semantic_index import SemanticIndex
 
 
 @dataclass
@@ -22,6 +23,7 @@ class FacilitatorContext(NeedContext):
     need_vector: sp.csr_matrix
     facilitators: np.ndarray
     providers: np.ndarray
+    semantic: SemanticIndex | None = None  # None: the model has no semantic features (all missing)
 
     @cached_property
     def tags(self) -> np.ndarray:
@@ -79,6 +81,12 @@ def _budget_outside(c: FacilitatorContext) -> np.ndarray:
     return np.where(np.isnan(low) & np.isnan(high), np.nan, outside.astype(float))
 
 
+def _semantic_history(c: FacilitatorContext) -> np.ndarray:
+    if c.semantic is None:
+        return np.full(len(c.facilitators), np.nan)
+    return c.semantic.history_similarity(c.need, "facilitators", c.facilitators, c.view)
+
+
 def _provider_cooperation(c: FacilitatorContext) -> np.ndarray:
     """(P, F): partnerships the provider's country and the facilitator did together."""
     country_profiles = c.index.provider_parent[c.providers]
@@ -107,6 +115,11 @@ FACILITATOR_FEATURES = FeatureSet(
                 "{f.facilitator_examples}",
                 prior_weight=2.0, sign="positive",
                 label="Facilitator's past partnerships resemble the need"),
+        Feature("history_semantic_similarity", "semantic", _semantic_history,
+                helps="the need is {closeness} in meaning to partnerships {f.facilitator} supported, "
+                "across languages (similarity {value:.2f}){f.facilitator_semantic_examples}",
+                prior_weight=1.0, sign="positive",
+                label="Facilitator's past partnerships mean the same as the need (any language)"),
         Feature("sector_overlap", "tags", lambda c: c.tag_share("sector"),
                 helps="{f.facilitator} funds {value:.0%} of the need's sectors ({f.facilitator_sectors})",
                 prior_weight=2.0, sign="positive",

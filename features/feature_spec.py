@@ -6,7 +6,8 @@ reference value there, so a missing fact contributes exactly 0 and says nothing.
 present but does not match may contribute < 0 (where the sign allows) and is worded as a caveat.
 
 Templates are `str.format` strings over `f` (the suggestion's facts, see
-`features.reason_facts.ReasonFacts`), `value`, `count` (e^value - 1, for log-counts) and `km`.
+`features.reason_facts.ReasonFacts`), `value`, `count` (e^value - 1, for log-counts), `km` and
+`closeness` (a similarity in words, so a reason reads like its number).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import numpy as np
 from features.errors import SSTCError
 
 Sign = Literal["free", "positive", "negative"]
+# a similarity (cosine) in words: the first level it reaches
+CLOSENESS = ((0.6, "very close"), (0.45, "close"), (0.3, "loosely related"), (-1.0, "barely related"))
 Effect = Literal["raises", "lowers", "none"]
 
 
@@ -68,7 +71,9 @@ class Feature:
         if not template:
             return ""
         count = round(float(np.expm1(value))) if value < 50 else 0
-        return template.format(f=facts, value=value, count=count, km=float(np.expm1(value)) * 1000)
+        closeness = next(word for least, word in CLOSENESS if value >= least)
+        km = float(np.expm1(value)) * 1000
+        return template.format(f=facts, value=value, count=count, km=km, closeness=closeness)
 
 
 class FeatureSet:

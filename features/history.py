@@ -36,6 +36,7 @@ class HistoryView:
     cooperation: sp.csr_matrix  # providers x facilitators
     # norms of (profile + history) rows, filled once by the matcher: a vector, not a second matrix
     retrieval_norms: np.ndarray | None = None
+    visible: np.ndarray | None = None  # which partnerships the view counts (a boolean mask)
 
 
 @dataclass
@@ -163,4 +164,5 @@ class HistoryIndex:
             facilitator_by_group=(f @ self.groups).tocsr(),
             facilitator_postings=postings(normalize(f @ self.texts)),
             cooperation=(p @ (keep @ self.facilitators)).tocsr(),
+            visible=mask,
         )

@@ -10,6 +10,7 @@ import numpy as np
 
 from features.feature_spec import Feature, FeatureSet
 from features.pair_context import NeedContext, count_in, overlap
+from features.semantic_index import SemanticIndex
 
 # Distance (log of thousands of km) is centred on a typical South-South distance: unknown = typical.
 TYPICAL_DISTANCE = float(np.log1p(8.0))
@@ -22,6 +23,7 @@ class ProviderContext(NeedContext):
 
     candidates: np.ndarray
     similarity: np.ndarray
+    semantic: SemanticIndex | None = None  # None: the model has no semantic features (all missing)
 
     @cached_property
     def tags(self) -> np.ndarray:
@@ -85,6 +87,18 @@ def _region_experience(c: ProviderContext) -> np.ndarray:
     return np.log1p(count_in(c.view.provider_by_group, c.candidates, np.array(sub_region, dtype=np.int64)))
 
 
+def _semantic_profile(c: ProviderContext) -> np.ndarray:
+    if c.semantic is None:
+        return np.full(len(c.candidates), np.nan)
+    return c.semantic.profile_similarity(c.need, c.candidates)
+
+
+def _semantic_history(c: ProviderContext) -> np.ndarray:
+    if c.semantic is None:
+        return np.full(len(c.candidates), np.nan)
+    return c.semantic.history_similarity(c.need, "providers", c.candidates, c.view)
+
+
 def _past_cooperation(c: ProviderContext) -> np.ndarray:
     return np.log1p(c.view.provider_by_country[:, c.need_row].toarray().ravel()[c.candidates])
 
@@ -101,6 +115,16 @@ PROVIDER_FEATURES = FeatureSet(
                 "{f.provider_examples}",
                 prior_weight=2.0, sign="positive",
                 label="Provider's past partnerships resemble the need"),
+        Feature("semantic_similarity", "semantic", _semantic_profile,
+                helps="{f.provider}'s profile is {closeness} in meaning to the need, across languages "
+                "(similarity {value:.2f})",
+                prior_weight=1.0, sign="positive",
+                label="Provider's profile means the same as the need (any language)"),
+        Feature("history_semantic_similarity", "semantic", _semantic_history,
+                helps="the need is {closeness} in meaning to {f.provider}'s past partnerships, across "
+                "languages (similarity {value:.2f}){f.provider_semantic_examples}",
+                prior_weight=1.0, sign="positive",
+                label="Provider's past partnerships mean the same as the need (any language)"),
         Feature("sector_overlap", "tags", lambda c: c.tag_share("sector"),
                 helps="{f.provider} works in {value:.0%} of the need's sectors ({f.provider_sectors})",
                 prior_weight=2.0, sign="positive",

@@ -12,6 +12,7 @@ from features.catalogue_index import CatalogueIndex
 from features.geography import CONTEXT_FLAGS, INCOME_RANK
 from features.history import HistoryIndex
 from features.needs import ResolvedNeed
+from features.semantic_index import SemanticIndex
 from features.taxonomy import default_taxonomy
 
 INCOME_WORDS = {
@@ -47,8 +48,10 @@ class ReasonFacts:
         partnership_similarity: np.ndarray,
         p: int,
         f: int | None = None,
+        semantic: SemanticIndex | None = None,
     ) -> None:
         self.index, self.history, self.need = index, history, need
+        self.semantic = semantic
         self.similarity = partnership_similarity  # the need's cosine with every past partnership
         self.p, self.f = p, f
         facts = index.countries
@@ -161,9 +164,10 @@ class ReasonFacts:
             else self._sectors_listed(np.append(self.index.facilitator_tags[self.f], 0.0))
         )
 
-    def _examples(self, who: str, column: int) -> str:
+    def _examples(self, who: str, column: int, similarity: np.ndarray | None = None) -> str:
         """': title (Kenya, 2014); …' for the most similar past partnerships, or ''."""
-        rows = self.history.similar_partnerships(who, column, self.similarity)
+        similarity = self.similarity if similarity is None else similarity
+        rows = self.history.similar_partnerships(who, column, similarity)
         names = self.index.countries.names
         quoted = []
         for row in rows:
@@ -183,6 +187,24 @@ class ReasonFacts:
     @cached_property
     def facilitator_examples(self) -> str:
         return "" if self.f is None else self._examples("facilitators", self.f)
+
+    @cached_property
+    def _semantic_similarity(self) -> np.ndarray | None:
+        """The need's embedding similarity with every partnership it may see (0 for the others)."""
+        found = None if self.semantic is None else self.semantic.partnership_similarity(self.need)
+        return None if found is None else found * self.history.visible(self.need.as_of)
+
+    @cached_property
+    def provider_semantic_examples(self) -> str:
+        similarity = self._semantic_similarity
+        return "" if similarity is None else self._examples("providers", self.p, similarity)
+
+    @cached_property
+    def facilitator_semantic_examples(self) -> str:
+        similarity = self._semantic_similarity
+        return (
+            "" if similarity is None or self.f is None else self._examples("facilitators", self.f, similarity)
+        )
 
     @cached_property
     def match_summary(self) -> str:

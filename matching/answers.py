@@ -49,6 +49,9 @@ def answer_json(matcher: Matcher, ranking: Ranking) -> dict[str, Any]:
     }
     if ranking.abstained:
         answer["message"] = ABSTAIN_MESSAGE
+    semantic = matcher.semantic_status()  # None: a model without semantic features
+    if semantic is not None:
+        answer["semantic"] = semantic  # says when the encoder was missing and the features held at 0
     return answer
 
 

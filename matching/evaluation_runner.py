@@ -25,6 +25,7 @@ from features.catalogue import Catalogue
 from features.facilitator_features import FACILITATOR_FEATURES
 from features.geography import CountryFacts
 from features.provider_features import PROVIDER_FEATURES
+from features.semantic_encoder import DEFAULT_ENCODER
 from matching.baselines import BASELINE_NAMES, BASELINES, PopularityBaselines, provider_countries
 from matching.evaluation import (
     dedupe,
@@ -43,11 +44,15 @@ RANKER_NAMES = ("learned", "prior", "popularity", "text-only", "random")
 EVALUATED_RANKERS = (*RANKER_NAMES, *BASELINE_NAMES)
 # every group the declarations use, in their order: an ablation per group, none kept by hand
 FEATURE_GROUPS = tuple(dict.fromkeys([*PROVIDER_FEATURES.groups, *FACILITATOR_FEATURES.groups]))
-ABLATIONS = tuple(f"learned-without-{group}" for group in FEATURE_GROUPS)
+# the semantic features are off by default (`Matcher.semantic`): their ablation adds them instead
+WITH_SEMANTIC = "learned-with-semantic"
+ABLATIONS = (*(f"learned-without-{group}" for group in FEATURE_GROUPS if group != "semantic"), WITH_SEMANTIC)
 
 
 def matcher_for(name: str) -> Matcher:
     """A fresh matcher for a ranker name, or for an ablation 'learned-without-<group>'."""
+    if name == WITH_SEMANTIC:
+        return Matcher(ranker="learned", semantic=DEFAULT_ENCODER)
     if name.startswith("learned-without-"):
         return Matcher(ranker="learned", ablate=(name.removeprefix("learned-without-"),))
     return Matcher(ranker=name)

@@ -20,6 +20,7 @@ from features.history import HistoryIndex
 from features.needs import ResolvedNeed
 from features.provider_features import PROVIDER_FEATURES
 from features.reason_facts import ReasonFacts
+from features.semantic_index import SemanticIndex
 from matching.records import Contribution
 
 REASON_THRESHOLD = 0.05
@@ -45,16 +46,19 @@ def _labels() -> dict[str, str]:
 
 
 class Explainer:
-    def __init__(self, index: CatalogueIndex, history: HistoryIndex) -> None:
+    def __init__(
+        self, index: CatalogueIndex, history: HistoryIndex, semantic: SemanticIndex | None = None
+    ) -> None:
         self.index = index
         self.history = history
+        self.semantic = semantic
 
     def partnership_similarity(self, need: ResolvedNeed, vector: sp.csr_matrix) -> np.ndarray:
         """The need's cosine with every past partnership it may see, once for all its reasons."""
         return self.history.cosines_with(vector, need.as_of)
 
     def facts(self, need: ResolvedNeed, similarity: np.ndarray, p: int, f: int | None = None) -> ReasonFacts:
-        return ReasonFacts(self.index, self.history, need, similarity, p, f)
+        return ReasonFacts(self.index, self.history, need, similarity, p, f, self.semantic)
 
     def records(
         self,

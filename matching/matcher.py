@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from features.catalogue import Catalogue
-from features.catalogue_index import CatalogueIndex
+from features.catalogue_index import CatalogueIndex, profile_text
 from features.facilitator_features import FACILITATOR_FEATURES, FacilitatorContext
 from features.feature_spec import FeatureSet
 from features.history import HistoryIndex, HistoryView
@@ -21,6 +21,7 @@ from features.names import NameResolver
 from features.needs import ResolvedNeed, resolve_need
 from features.postings import cosines, sum_norms
 from features.provider_features import PROVIDER_FEATURES, ProviderContext
+from features.semantic_index import SemanticIndex
 from features.taxonomy import default_taxonomy
 from features.text_vectoriser import TextVectorizer
 from matching.answers import answer_json
@@ -39,15 +40,16 @@ from models.needs import NeedCreate
 _ENGINE_LOCK = threading.Lock()
 # The layout of a fitted Matcher; a model file of another layout is refused on load, with a
 # message to retrain, rather than failing on the first request. 2: hashed text and posting lists;
-# 3: the posting lists in array files beside the model; 4: declared features, signed terms.
-MODEL_FORMAT = 4
+# 3: the posting lists in array files beside the model; 4: declared features, signed terms;
+# 5: semantic features (sentence embeddings in an array file beside the model).
+MODEL_FORMAT = 5
 
 
 class Matcher:
     def get_params(self) -> dict[str, Any]:
         names = ("ranker", "retrieve_k", "triad_providers", "diversity", "max_per_provider",
                  "max_per_facilitator", "abstain_quantile", "random_state", "ranker_params",
-                 "ablate")  # fmt: skip
+                 "ablate", "semantic")  # fmt: skip
         return {name: getattr(self, name) for name in names}
 
     def __init__(
@@ -62,6 +64,7 @@ class Matcher:
         random_state: int = 0,
         ranker_params: dict[str, Any] | None = None,
         ablate: tuple[str, ...] = (),
+        semantic: str | None = None,
     ) -> None:
         if ranker not in RANKERS:
             raise ValueError(f"unknown ranker {ranker!r}; expected one of {sorted(RANKERS)}")
@@ -75,6 +78,9 @@ class Matcher:
         self.random_state = random_state
         self.ranker_params = ranker_params or {}
         self.ablate = tuple(ablate)
+        # the sentence encoder of the semantic features, by name (features.semantic_encoder);
+        # None: off, the features hold their reference value (the ablation did not earn them a place)
+        self.semantic = semantic
         self.version_ = "unsaved"
         self.external_arrays_: dict[str, Any] = {}  # set by save_matcher: array files beside the model
         self._countries_resolver: NameResolver | None = None
@@ -111,6 +117,13 @@ class Matcher:
             self.index_.sector_index,
             self.text_.transform(history_texts),
         )
+        self.semantic_ = (
+            None
+            if self.semantic is None
+            else SemanticIndex.fit(
+                self.semantic, [profile_text(p) for p in catalogue.providers], history_texts, self.history_
+            )
+        )
         rows = training_rows(self, catalogue.partnerships, reviews or [])
         Xp, yp = rows.provider_X, rows.provider_y
         params = dict(self.ranker_params)
@@ -125,7 +138,7 @@ class Matcher:
         self.real_scores_ = real_partner_scores(
             rows, self.provider_ranker_.score(Xp), self.facilitator_ranker_.score(rows.facilitator_X)
         )
-        self.explainer_ = Explainer(self.index_, self.history_)
+        self.explainer_ = Explainer(self.index_, self.history_, self.semantic_)
         return self
 
     # ----- recommending --------------------------------------------------------------------
@@ -142,6 +155,12 @@ class Matcher:
         """Forget what is rebuilt on demand (the country resolver, history views), e.g. before saving."""
         self._countries_resolver = None
         self.history_.clear_views()
+        if self.semantic_ is not None:
+            self.semantic_.clear()
+
+    def semantic_status(self) -> dict[str, Any] | None:
+        """Whether the semantic features were computed for the last need (None: the model has none)."""
+        return None if self.semantic_ is None else self.semantic_.status()
 
     @property
     def provider_features(self) -> FeatureSet:
@@ -176,7 +195,7 @@ class Matcher:
         self, view: HistoryView, need: ResolvedNeed, candidates: np.ndarray, similarity: np.ndarray
     ) -> np.ndarray:
         """Need–provider feature rows of the candidates (`similarity`: every provider's cosines)."""
-        context = ProviderContext(self.index_, view, need, candidates, similarity[candidates])
+        context = ProviderContext(self.index_, view, need, candidates, similarity[candidates], self.semantic_)
         return self._ablated(PROVIDER_FEATURES.matrix(context, len(candidates)), PROVIDER_FEATURES)
 
     def facilitator_matrices(
@@ -189,7 +208,7 @@ class Matcher:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Need–facilitator rows (F, d) with the per-pair columns at their reference, and the
         per-pair columns of every (provider, facilitator) pair (P, F, d_pair)."""
-        context = FacilitatorContext(self.index_, view, need, vector, facilitators, providers)
+        context = FacilitatorContext(self.index_, view, need, vector, facilitators, providers, self.semantic_)
         base = np.tile(FACILITATOR_FEATURES.reference, (len(facilitators), 1))
         base[:, FACILITATOR_FEATURES.columns(per_pair=False)] = FACILITATOR_FEATURES.matrix(
             context, len(facilitators)

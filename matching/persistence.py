@@ -6,7 +6,8 @@ memory-mapped and read-only: a worker reads them without first copying them, and
 a machine shares the same pages. Because they are mapped, a file changed in place under a running
 worker changes what it reads: model files are written read-only, and the model folder must be
 read-only to the service's user. At load, the arrays' checksums, shape and index bounds are checked,
-so a damaged file is refused instead of read out of bounds.
+so a damaged file is refused instead of read out of bounds. A model with semantic features keeps its
+float16 sentence embeddings there too (`semantic_vectors.npy`), checked the same way.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ TRUSTED_PREFIXES = (
     "collections.",
 )
 POSTING_PARTS = ("data", "indices", "indptr")
+SEMANTIC_FILE = "semantic_vectors.npy"  # float16 sentence embeddings of profiles and partnerships
 LIBRARIES = ("scikit-learn", "scipy", "numpy", "skops", "sstc-match")
 READ_ONLY = 0o444
 
@@ -58,10 +60,17 @@ def save_matcher(matcher: Matcher, path: Path, card: dict[str, Any] | None = Non
     postings = matcher.index_.provider_postings
     matcher.external_arrays_ = _write_arrays(postings, arrays_folder(path))
     matcher.index_.provider_postings = sp.csr_matrix((0, 0), dtype=np.float32)
+    semantic = getattr(matcher, "semantic_", None)  # the sentence embeddings, if the model has them
+    vectors = None if semantic is None else semantic.encoder.vectors_
+    if semantic is not None and vectors is not None:
+        matcher.external_arrays_["semantic"] = _write_dense(vectors, arrays_folder(path) / SEMANTIC_FILE)
+        semantic.encoder.vectors_ = np.zeros((0, vectors.shape[1]), dtype=vectors.dtype)
     try:
         sio.dump(matcher, path)
     finally:
         matcher.index_.provider_postings = postings
+        if semantic is not None and vectors is not None:
+            semantic.encoder.vectors_ = vectors
     full_card = {
         "version": path.stem,
         "file": path.name,
@@ -95,10 +104,33 @@ def _write_arrays(postings: sp.csr_matrix, folder: Path) -> dict[str, Any]:
     return {"shape": list(postings.shape), "files": files}
 
 
+def _write_dense(array: np.ndarray, file: Path) -> dict[str, Any]:
+    np.save(file, np.ascontiguousarray(array), allow_pickle=False)
+    return {
+        "file": file.name,
+        "sha256": sha256_of(file),
+        "shape": list(array.shape),
+        "dtype": str(array.dtype),
+    }
+
+
+def _read_dense(path: Path, external: dict[str, Any]) -> np.ndarray:
+    """A dense array beside the model (the sentence embeddings), checksum, shape and dtype checked."""
+    file = arrays_folder(path) / external["file"]
+    _check(file, external["sha256"], f"model file {path.name}: {file.name}", "is missing beside it")
+    array = np.load(file, mmap_mode="r", allow_pickle=False)
+    if list(array.shape) != external["shape"] or str(array.dtype) != external["dtype"]:
+        raise ModelFileError(
+            f"model file {path.name}: {file.name} holds {array.dtype} {list(array.shape)}, "
+            f"expected {external['dtype']} {external['shape']}; refused"
+        )
+    return array
+
+
 def _read_arrays(path: Path, external: dict[str, Any]) -> sp.csr_matrix:
     """The posting lists beside the model, each file checked against the checksum stored inside it."""
     parts = {}
-    for name, expected in external["files"].items():
+    for name, expected in external["files"].items():  # the posting lists
         file = arrays_folder(path) / name
         _check(file, expected, f"model file {path.name}: {file.name}", "is missing beside it")
         parts[name.split(".")[1]] = np.load(file, mmap_mode="r", allow_pickle=False)
@@ -149,4 +181,14 @@ def load_matcher(path: Path, expected_sha256: str) -> Matcher:
             f"the model has {providers}"
         )
     matcher.index_.provider_postings = postings
+    if "semantic" in matcher.external_arrays_:
+        vectors = _read_dense(path, matcher.external_arrays_["semantic"])
+        if (
+            matcher.semantic_ is None
+            or len(vectors) != int(matcher.semantic_.encoder.rows_.max(initial=-1)) + 1
+        ):
+            raise ModelFileError(
+                f"model file {path.name}: its sentence embeddings do not fit the model; refused"
+            )
+        matcher.semantic_.encoder.vectors_ = vectors
     return matcher

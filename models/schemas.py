@@ -107,6 +107,14 @@ class NeedAnswer(BaseModel):
     unmatched_terms: list[UnmatchedTermPublic]
 
 
+class SemanticStatus(BaseModel):
+    """Whether the model's multilingual (semantic) features were computed for this answer."""
+
+    encoder: str
+    available: bool
+    note: str | None = Field(None, description="Why not: the features then contribute 0")
+
+
 class MatchAnswer(BaseModel):
     """The engine's answer for one need: the same JSON as `sstc recommend --format json`."""
 
@@ -115,6 +123,7 @@ class MatchAnswer(BaseModel):
     data_snapshot: str
     abstained: bool
     message: str | None = None
+    semantic: SemanticStatus | None = Field(None, description="Absent for a model without semantic features")
     suggestions: list[SuggestionPublic]
 
 
