@@ -38,7 +38,8 @@ class SemanticIndex:
             "providers": history.providers.tocsc(),
             "facilitators": history.facilitators.tocsc(),
         }
-        self._last: tuple[str, np.ndarray | None] | None = None  # (document, vector): one request
+        # (document, vector, similarity with every partnership): the last request's need
+        self._last: tuple[str, np.ndarray | None, np.ndarray | None] | None = None
         self._failure = ""
 
     @classmethod
@@ -60,7 +61,7 @@ class SemanticIndex:
                 self._failure = ""
             except EncoderUnavailableError as exc:
                 vector, self._failure = None, str(exc)
-            self._last = (document, vector)
+            self._last = (document, vector, None)
         return self._last[1]
 
     def profile_similarity(self, need: ResolvedNeed, providers: np.ndarray) -> np.ndarray:
@@ -74,8 +75,11 @@ class SemanticIndex:
         vector = self.need_vector(need)
         if vector is None:
             return None
-        rows = np.arange(self.providers, len(self.encoder.rows_))
-        return np.maximum(self.encoder.similarity(vector, rows), 0.0)
+        assert self._last is not None
+        if self._last[2] is None:
+            rows = np.arange(self.providers, len(self.encoder.rows_))
+            self._last = (*self._last[:2], np.maximum(self.encoder.similarity(vector, rows), 0.0))
+        return self._last[2]
 
     def history_similarity(
         self, need: ResolvedNeed, who: str, columns: np.ndarray, view: HistoryView
