@@ -84,7 +84,7 @@ def test_journeys_in_the_browser(browser: Browser, live_sqlite: LiveService) -> 
     second.get_by_role("button", name="Save decision on #2").click()
     expect(desk.locator("li.suggestion").nth(0).locator("ol.history")).to_contain_text("accept")
     expect(desk.locator("li.suggestion").nth(1).locator("ol.history")).to_contain_text(
-        "reject — “too far from the need”"
+        f"reject by {live.keys['helpdesk'][:12]} (helpdesk) — “too far from the need”"
     )
     expect(desk.locator("li.suggestion").nth(0).locator(".decision")).to_have_text("accept")
     shot(desk, "need-helpdesk")
