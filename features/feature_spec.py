@@ -22,7 +22,7 @@ from features.errors import SSTCError
 
 Sign = Literal["free", "positive", "negative"]
 # a similarity (cosine) in words: the first level it reaches
-CLOSENESS = ((0.6, "very close"), (0.45, "close"), (0.3, "loosely related"), (-1.0, "barely related"))
+CLOSENESS = ((0.6, "very close"), (0.45, "close"), (0.3, "loosely related"), (0.0, "barely related"))
 Effect = Literal["raises", "lowers", "none"]
 
 
@@ -71,7 +71,7 @@ class Feature:
         if not template:
             return ""
         count = round(float(np.expm1(value))) if value < 50 else 0
-        closeness = next(word for least, word in CLOSENESS if value >= least)
+        closeness = next((word for least, word in CLOSENESS if value >= least), CLOSENESS[-1][1])
         km = float(np.expm1(value)) * 1000
         return template.format(f=facts, value=value, count=count, km=km, closeness=closeness)
 

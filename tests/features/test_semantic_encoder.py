@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from features.feature_spec import Feature
 from features.semantic_encoder import ENCODERS, EncoderUnavailableError, SemanticEncoder
 from features.semantic_index import best_of
 
@@ -93,3 +94,11 @@ def test_best_of_takes_the_highest_visible_similarity_per_organisation() -> None
     np.testing.assert_allclose(best_of(incidence, np.array([1, 0]), similarity, past_only), [0.9, 0.2])
     nothing = np.zeros(3, dtype=bool)
     assert np.isnan(best_of(incidence, np.array([0, 1]), similarity, nothing)).all()
+
+
+def test_a_similarity_is_worded_by_its_level_whatever_the_value() -> None:
+    feature = Feature("s", "semantic", lambda c: c, helps="{closeness} ({value:.2f})", sign="positive",
+                      label="s")  # fmt: skip
+    worded = [feature.reason(None, v, 1.0) for v in (0.72, 0.6, 0.5, 0.31, 0.1, -2.0, float("nan"))]
+    assert worded == ["very close (0.72)", "very close (0.60)", "close (0.50)", "loosely related (0.31)",
+                      "barely related (0.10)", "barely related (-2.00)", "barely related (nan)"]  # fmt: skip
