@@ -5,14 +5,16 @@ named on the page (and left out of the filtering) instead of failing the request
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import col, select
 
 from api.deps import SessionDep
 from api.needs_store import latest_decisions, latest_suggestions
+from api.pages.export_pages import csv_download
 from api.pages.page_filters import FilterForm
 from api.pages.rendering import render
 from api.pages.session import User, allow
@@ -23,11 +25,26 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
 LABELS = {"region": "region", "country": "country", "sdg": "SDG", "sector": "sector",
           "status": "status", "max_age_days": "age in days", "page": "page"}  # fmt: skip
+QUEUE_COLUMNS = ("need", "title", "country", "country code", "sub-region", "SDGs", "sectors",
+                 "suggestions", "decided", "created", "status")  # fmt: skip
 
 
-@router.get("/queue")
-def queue(request: Request, user: User, session: SessionDep) -> HTMLResponse:
-    allow(user, Role.helpdesk)
+@dataclass
+class PendingNeeds:
+    """The queue's filters as read, and the needs they select that still have triads to decide."""
+
+    form: FilterForm
+    needs: list[Need]
+    counts: dict[int | None, tuple[int, int]]
+    countries: dict[str, Country]
+    regions: set[str]
+    sub_regions: set[str]
+    need_status: str
+    page: int
+
+
+def pending_needs(request: Request, session: SessionDep) -> PendingNeeds:
+    """The one query behind the queue page and its CSV: the filters in the query string, blank = none."""
     countries = {c.iso3: c for c in session.exec(select(Country))}
     regions = {c.region for c in countries.values() if c.region}
     sub_regions = {r for c in countries.values() for r in (c.sub_region, c.intermediate_region) if r}
@@ -60,27 +77,53 @@ def queue(request: Request, user: User, session: SessionDep) -> HTMLResponse:
         decided = latest_decisions(session, [r.id for r in rows if r.id is not None])
         counts[n.id] = (len(rows), len(decided))
     pending = [n for n in needs if counts[n.id][0] > counts[n.id][1]]
-    pages = max(1, -(-len(pending) // PAGE_SIZE))
-    page = min(page, pages)
+    return PendingNeeds(form, pending, counts, countries, regions, sub_regions, need_status, page)
+
+
+@router.get("/queue")
+def queue(request: Request, user: User, session: SessionDep) -> HTMLResponse:
+    allow(user, Role.helpdesk)
+    found = pending_needs(request, session)
+    pages = max(1, -(-len(found.needs) // PAGE_SIZE))
+    page = min(found.page, pages)
     return render(
         request,
         "queue.html",
         user,
-        status_code=422 if form.problems else 200,
-        needs=pending[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        counts=counts,
-        countries=countries,
-        total=len(pending),
+        status_code=422 if found.form.problems else 200,
+        needs=found.needs[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        counts=found.counts,
+        countries=found.countries,
+        total=len(found.needs),
         page=page,
         pages=pages,
-        regions=sorted(regions),
-        sub_regions=sorted(sub_regions),
-        filters=form.typed,
-        need_status=need_status,
-        problems=form.problems,
+        regions=sorted(found.regions),
+        sub_regions=sorted(found.sub_regions),
+        filters=found.form.typed,
+        need_status=found.need_status,
+        problems=found.form.problems,
         previous_url=request.url.include_query_params(page=page - 1),
         next_url=request.url.include_query_params(page=page + 1),
+        csv_url=request.url.replace(path="/queue.csv").remove_query_params("page"),
     )
+
+
+@router.get("/queue.csv")
+def queue_csv(request: Request, user: User, session: SessionDep) -> Response:
+    """Every need the queue's filters select (all pages), one row each; a filter not understood is
+    left out, as on the page."""
+    allow(user, Role.helpdesk)
+    found = pending_needs(request, session)
+    rows = []
+    for n in found.needs:
+        country = found.countries[n.country]
+        suggested, decided = found.counts[n.id]
+        rows.append([
+            n.id, n.title or n.text[:80], country.name, n.country, country.sub_region,
+            " ".join(str(s) for s in n.sdgs), " ".join(n.sectors), suggested, decided,
+            n.created_at.date().isoformat(), n.status.value,
+        ])  # fmt: skip
+    return csv_download(rows, QUEUE_COLUMNS, "review-queue.csv")
 
 
 def _regions_of(country: Country) -> set[str]:
