@@ -12,7 +12,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.auth_throttle import throttle_of
 from api.deps import SessionDep
-from api.pages import catalogue_pages, export_pages, model_pages, need_pages, queue_pages, review_loop_pages
+from api.pages import (
+    catalogue_pages,
+    compare_pages,
+    export_pages,
+    model_pages,
+    need_pages,
+    queue_pages,
+    review_loop_pages,
+)
 from api.pages.rendering import redirect, render
 from api.pages.session import CSRF, User, sign_in, sign_out
 from api.security import find_key
@@ -59,5 +67,13 @@ def home(user: User) -> Response:
     return redirect(HOME[user.role])
 
 
-for group in (need_pages, review_loop_pages, queue_pages, catalogue_pages, model_pages, export_pages):
+for group in (
+    need_pages,
+    compare_pages,
+    review_loop_pages,
+    queue_pages,
+    catalogue_pages,
+    model_pages,
+    export_pages,
+):
     router.include_router(group.router)
