@@ -19,7 +19,10 @@ def suggestion(**contributions: float) -> Suggestion:
         {"feature": name, "label": name.replace("_", " "), "contribution": v}
         for name, v in contributions.items()
     ]
-    return Suggestion(need_id=1, rank=1, provider_id="p", score=0.0, contributions=records, reasons=[])
+    return Suggestion(
+        need_id=1, run_id="r", rank=1, provider_id="p", prior=0.0, score=0.0, contributions=records,
+        reasons=[], model_version="m", data_snapshot="d",
+    )  # fmt: skip
 
 
 def test_rows_are_ordered_by_how_far_apart_the_two_triads_are() -> None:
