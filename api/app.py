@@ -19,6 +19,7 @@ from api.errors import install_error_handlers
 from api.matcher_holder import MatcherHolder
 from api.pages import routes as pages
 from api.pages.errors import install_page_handlers
+from api.pages.page_language import PageLanguageMiddleware
 from api.routes import catalogue, catalogue_edits, health, imports, models, needs, reviews
 from api.secret_file import session_secret
 from api.settings import Settings, get_settings
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=Path(pages.__file__).parent / "static"), name="static")
+    app.add_middleware(PageLanguageMiddleware)  # inside the session middleware: it reads the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=session_secret(settings),

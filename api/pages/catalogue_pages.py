@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from api.deps import SessionDep
 from api.pages.page_filters import FilterForm
+from api.pages.page_language import N_
 from api.pages.rendering import render
 from api.pages.session import User
 from api.partnership_import import imported_from_label
@@ -18,7 +19,13 @@ from models import Facilitator, Partnership, PartnershipFacilitator, Partnership
 from models.catalogue import FacilitatorBase, ProviderBase
 
 router = APIRouter(include_in_schema=False)
-SEARCH_LABELS = {"q": "name", "kind": "kind", "sdg": "SDG", "sector": "sector", "region": "region"}
+SEARCH_LABELS = {
+    "q": N_("name"),
+    "kind": N_("kind"),
+    "sdg": N_("SDG"),
+    "sector": N_("sector"),
+    "region": N_("region"),
+}
 
 
 @router.get("/catalogue")

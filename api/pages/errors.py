@@ -11,19 +11,22 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.pages.page_language import N_, gettext
 from api.pages.session import SignInRequired
 
 HEADINGS = {
-    403: "Not for your role",
-    404: "Not found",
-    409: "Already done",
-    413: "Too much to send",
-    422: "Please check the form",
-    429: "Too many tries",
-    503: "Not available just now",
+    400: N_("Please check what you asked for"),
+    403: N_("Not for your role"),
+    404: N_("Not found"),
+    409: N_("Already done"),
+    413: N_("Too much to send"),
+    422: N_("Please check the form"),
+    429: N_("Too many tries"),
+    503: N_("Not available just now"),
 }
-FIELD_NAMES = {"need_id": "need number", "suggestion_id": "suggestion number", "text": "“What do you need?”",
-               "budget_usd": "budget", "sdg": "SDG", "csrf": "form token", "key": "API key"}  # fmt: skip
+FIELD_NAMES = {"need_id": N_("need number"), "suggestion_id": N_("suggestion number"),
+               "text": N_("“What do you need?”"), "budget_usd": N_("budget"), "sdg": N_("SDG"),
+               "csrf": N_("form token"), "key": N_("API key")}  # fmt: skip
 
 
 def is_page(request: Request) -> bool:
@@ -41,7 +44,7 @@ def page_error(
     """The error page; `link` is (address, words) for the one next step that makes sense."""
     from api.pages.rendering import templates
 
-    context = {"status_code": status_code, "heading": HEADINGS.get(status_code, "Something went wrong"),
+    context = {"status_code": status_code, "heading": HEADINGS.get(status_code, N_("Something went wrong")),
                "message": message, "link": link, "user": None, "csrf": ""}  # fmt: skip
     return templates.TemplateResponse(
         request, "error.html", context, status_code=status_code, headers=headers
@@ -51,30 +54,37 @@ def page_error(
 def field_name(loc: Sequence[Any]) -> str:
     named = [str(p) for p in loc if p not in ("body", "query", "path", "form") and not isinstance(p, int)]
     name = named[-1] if named else "form"
-    return FIELD_NAMES.get(name, name.replace("_", " "))
+    return gettext(FIELD_NAMES[name]) if name in FIELD_NAMES else name.replace("_", " ")
 
 
 def in_words(error: Mapping[str, Any]) -> str:
     """One validation error as a sentence a person can act on."""
     field, kind, ctx = field_name(error.get("loc", ())), str(error.get("type", "")), error.get("ctx") or {}
     typed = error.get("input")
-    quoted = f"“{str(typed)[:60]}”" if isinstance(typed, str | int | float) else "what was sent"
+    quoted = f"“{str(typed)[:60]}”" if isinstance(typed, str | int | float) else gettext("what was sent")
+    _ = gettext
     if kind == "missing":
-        return f"Please fill in the {field}."
+        return _("Please fill in the {field}.").format(field=field)
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"The {field} must be a whole number; {quoted} is not."
+        return _("The {field} must be a whole number; {quoted} is not.").format(field=field, quoted=quoted)
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return f"The {field} {quoted} is out of range."
-    if kind in ("string_too_long", "too_long"):
-        unit = "characters" if kind == "string_too_long" else "items"
-        return f"The {field} is too long; it takes at most {ctx.get('max_length', '')} {unit}."
+        return _("The {field} {quoted} is out of range.").format(field=field, quoted=quoted)
+    if kind == "string_too_long":
+        return _("The {field} is too long; it takes at most {limit} characters.").format(
+            field=field, limit=ctx.get("max_length", "")
+        )
+    if kind == "too_long":
+        return _("The {field} is too long; it takes at most {limit} items.").format(
+            field=field, limit=ctx.get("max_length", "")
+        )
     if kind in ("string_too_short", "too_short"):
-        return f"The {field} is too short."
+        return _("The {field} is too short.").format(field=field)
     if kind in ("enum", "literal_error"):
-        return f"{quoted} is not one of the choices for the {field}."
+        return _("{quoted} is not one of the choices for the {field}.").format(field=field, quoted=quoted)
     if kind == "value_error":
-        return f"The {field} {str(error.get('msg', '')).removeprefix('Value error, ')}."
-    return f"The {field} {quoted} could not be understood."
+        said = str(error.get("msg", "")).removeprefix("Value error, ")
+        return _("The {field} {said}.").format(field=field, said=said)
+    return _("The {field} {quoted} could not be understood.").format(field=field, quoted=quoted)
 
 
 def in_words_all(errors: Sequence[Mapping[str, Any]]) -> str:

@@ -32,6 +32,7 @@ from api.pages.session import (
     issue_form_token,
     spend_form_token,
 )
+from api.pages.text_language import text_language
 from api.pages.triad_view import triad_view
 from api.review_carry_over import key_names, latest_changes, triad_of, triad_reviews
 from api.triad_follow_up import latest_closure, triad_outcomes
@@ -189,6 +190,7 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
         "need.html",
         user,
         need=need,
+        need_language=text_language(need.text, need.languages),
         country=country,
         items=items,
         decisions=[d.value for d in Decision],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from api.pages.page_language import N_, gettext, local_number
 from features.names import NameResolver
 from features.regions import m49_regions
 from features.taxonomy import Field, default_taxonomy
@@ -33,17 +34,17 @@ class FilterForm:
         if not value:
             return None
         if len(value) > MAX_TYPED:
-            self.problems[name] = (
-                f"The {self.labels[name]} you typed is {len(value):,} characters long; "
-                f"a filter takes at most {MAX_TYPED}."
-            )
+            self.problems[name] = gettext(
+                "The {label} you typed is {length} characters long; a filter takes at most {limit}."
+            ).format(label=gettext(self.labels[name]), length=local_number(len(value)), limit=MAX_TYPED)
             return None
         return value
 
     def _refuse(self, name: str, value: str, why: str, closest: Iterable[str] = ()) -> None:
         listed = ", ".join(closest)
-        hint = f" Did you mean: {listed}?" if listed else ""
-        self.problems[name] = f"{why.format(value=shown(value), label=self.labels[name])}{hint}"
+        hint = " " + gettext("Did you mean: {listed}?").format(listed=listed) if listed else ""
+        said = gettext(why).format(value=shown(value), label=gettext(self.labels[name]))
+        self.problems[name] = f"{said}{hint}"
 
     def text(self, name: str) -> str | None:
         return self._text(name)
@@ -55,7 +56,7 @@ class FilterForm:
             return default
         if value.casefold() in allowed:
             return value.casefold()
-        self._refuse(name, value, "{value} is not a {label} we know.", allowed)
+        self._refuse(name, value, N_("{value} is not a {label} we know."), allowed)
         return default
 
     def whole_number(self, name: str, minimum: int = 0) -> int | None:
@@ -64,7 +65,12 @@ class FilterForm:
             return None
         if value.isascii() and value.isdigit() and int(value) >= minimum:
             return int(value)
-        self._refuse(name, value, f"{{value}} is not a whole number of {minimum} or more.")
+        why = (
+            N_("{value} is not a whole number of 0 or more.")
+            if minimum == 0
+            else N_("{value} is not a whole number of 1 or more.")
+        )
+        self._refuse(name, value, why)
         return None
 
     def country(self, name: str, resolver: NameResolver) -> str | None:
@@ -76,9 +82,11 @@ class FilterForm:
             return found.id
         named = [f"{c.name} ({c.id})" for c in found.candidates[:3]]
         if found.ambiguous:
-            self._refuse(name, value, "{value} names more than one country; type the one you mean.", named)
+            self._refuse(
+                name, value, N_("{value} names more than one country; type the one you mean."), named
+            )
         else:
-            self._refuse(name, value, "We could not find a country called {value}.", named)
+            self._refuse(name, value, N_("We could not find a country called {value}."), named)
         return None
 
     def terms(self, name: str, field: Field) -> set[str] | None:
@@ -90,7 +98,7 @@ class FilterForm:
         if found.found:
             return {t.code for t in found.terms}
         closest = [f"{t.name} ({t.code})" for t, _ in found.closest]
-        self._refuse(name, value, "No {label} matches {value}.", closest)
+        self._refuse(name, value, N_("No {label} matches {value}."), closest)
         return None
 
     def region(self, name: str, regions: Iterable[str] | None = None) -> str | None:
@@ -103,5 +111,5 @@ class FilterForm:
         if found.id is not None:
             return found.id
         closest = [c.name for c in found.candidates[:3]]
-        self._refuse(name, value, "{value} is not a UN region or sub-region.", closest)
+        self._refuse(name, value, N_("{value} is not a UN region or sub-region."), closest)
         return None

@@ -16,6 +16,7 @@ from api.deps import SessionDep
 from api.needs_store import latest_decisions, latest_suggestions
 from api.pages.export_pages import csv_download
 from api.pages.page_filters import FilterForm
+from api.pages.page_language import N_
 from api.pages.rendering import render
 from api.pages.session import User, allow
 from features.catalogue import country_resolver
@@ -23,8 +24,8 @@ from models import Country, Need, NeedStatus, Role
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
-LABELS = {"region": "region", "country": "country", "sdg": "SDG", "sector": "sector",
-          "status": "status", "max_age_days": "age in days", "page": "page"}  # fmt: skip
+LABELS = {"region": N_("region"), "country": N_("country"), "sdg": N_("SDG"), "sector": N_("sector"),
+          "status": N_("status"), "max_age_days": N_("age in days"), "page": N_("page")}  # fmt: skip
 QUEUE_COLUMNS = ("need", "title", "country", "country code", "sub-region", "SDGs", "sectors",
                  "suggestions", "decided", "created", "status")  # fmt: skip
 

@@ -9,10 +9,33 @@ from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from api.pages import page_language
 from api.pages.session import csrf_token
 from features.taxonomy import default_taxonomy
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+def language_context(request: Request) -> dict[str, Any]:
+    """`<html lang>` and the switch links (the same page and query, another `lang`)."""
+    switch = [(code, name, str(request.url.include_query_params(lang=code)))
+              for code, name in page_language.NAMES.items()]  # fmt: skip
+    _ = page_language.gettext
+    roles = {"country_office": _("country office"), "helpdesk": _("help desk"),
+             "data_scientist": _("data scientist"), "admin": _("admin")}  # fmt: skip
+    statuses = {"open": _("open"), "closed": _("closed"), "any": _("any")}
+    return {"lang": page_language.current_locale(), "languages": switch, "role_names": roles,
+            "status_names": statuses}  # fmt: skip
+
+
+templates = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[language_context]
+)
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+    gettext=page_language.gettext, ngettext=page_language.ngettext, newstyle=True
+)
+templates.env.filters.update(
+    date=page_language.local_date, datetime=page_language.local_datetime, number=page_language.local_number
+)
 
 
 def render(

@@ -92,7 +92,10 @@ def sign_in(request: Request, session: Session, key: ApiKey) -> None:
     token = secrets.token_urlsafe(32)
     session.add(PageSession(token_hash=hash_key(token), key_id=key.id))
     session.commit()
+    language = request.session.get("lang")  # chosen before signing in: kept
     request.session.clear()
+    if language:
+        request.session["lang"] = language
     request.session["sid"] = token
     request.session["csrf"] = secrets.token_urlsafe(32)
 
