@@ -245,6 +245,10 @@ def serve(
         workers=workers,
         loop="uvloop",
         http="httptools",
+        # A spawned worker imports this module (the whole engine) before it can answer the
+        # supervisor's first health ping; on a busy machine that takes more than uvicorn's 5 s,
+        # and the supervisor would kill and respawn it for ever.
+        timeout_worker_healthcheck=60,
     )
 
 

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal
 
 from features.taxonomy import default_taxonomy
-from matching.records import Alternative, Ranking, Triad
+from matching.records import Alternative, Contribution, Ranking
 
 if TYPE_CHECKING:
     from matching.matcher import Matcher
 
 ABSTAIN_MESSAGE = "no strong match — refer to the help desk"
+# How much of the explanation an answer carries: every record (`full`), the largest few and one
+# record summing the rest (`top`), or none (the ranked triads only, computed without explaining).
+Explain = Literal["full", "top", "none"]
+EXPLAIN_MODES: tuple[Explain, ...] = ("full", "top", "none")
 
 
-def answer_json(matcher: Matcher, ranking: Ranking) -> dict[str, Any]:
+def answer_json(matcher: Matcher, ranking: Ranking, explain: Explain = "full") -> dict[str, Any]:
     index = matcher.index_
     need = ranking.need
     facts = index.countries
     suggestions = []
+    shown = matcher.explainer_.top_records if explain == "top" else list
     for triad in ranking.triads:
         p, f = triad.provider_row, triad.facilitator_row
         suggestions.append(
@@ -34,10 +40,10 @@ def answer_json(matcher: Matcher, ranking: Ranking) -> dict[str, Any]:
                 else {"id": index.facilitator_ids[f], "name": index.facilitator_names[f]},
                 "prior": triad.prior,
                 "match_strength": matcher.match_strength(triad.score),
-                "contributions": [c.to_json() for c in triad.contributions],
+                "contributions": [c.to_json() for c in shown(triad.contributions)],
                 "reasons": [triad.summary] * bool(triad.summary)
                 + matcher.explainer_.reasons(triad.contributions),
-                "alternatives": [_alternative(matcher, a) for a in triad.alternatives],
+                "alternatives": [_alternative(matcher, a, shown) for a in triad.alternatives],
             }
         )
     answer: dict[str, Any] = {
@@ -55,18 +61,14 @@ def answer_json(matcher: Matcher, ranking: Ranking) -> dict[str, Any]:
     return answer
 
 
-def _alternative(matcher: Matcher, alternative: Alternative) -> dict[str, Any]:
+def _alternative(
+    matcher: Matcher, alternative: Alternative, shown: Callable[[list[Contribution]], list[Contribution]]
+) -> dict[str, Any]:
     index, f = matcher.index_, alternative.facilitator_row
     return {
         "facilitator": {"id": index.facilitator_ids[f], "name": index.facilitator_names[f]},
         "score": alternative.score,
         "base": alternative.base,
         "match_strength": matcher.match_strength(alternative.score),
-        "contributions": [c.to_json() for c in alternative.contributions],
+        "contributions": [c.to_json() for c in shown(alternative.contributions)],
     }
-
-
-def _reasons(matcher: Matcher, triad: Triad) -> list[str]:
-    """What in the need matched first, then the reasons behind the largest contributions."""
-    lead = [triad.summary] if triad.summary else []
-    return lead + matcher.explainer_.reasons(triad.contributions)

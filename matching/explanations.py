@@ -28,6 +28,8 @@ RANDOM_FEATURE = "random"
 RANDOM_LABEL = "Random draw (a baseline, not a recommendation)"
 REPEAT_PROVIDER_LABEL = "Same provider already higher in the list"
 PRIOR_LABEL = "Starting point: how often such triads occur"
+OTHER_FEATURE = "other"
+TOP_RECORDS = 5  # the records `explain=top` keeps per suggestion, the rest summed into one
 
 
 def feature_label(name: str) -> str:
@@ -38,7 +40,8 @@ def feature_label(name: str) -> str:
 
 @cache
 def _labels() -> dict[str, str]:
-    labels = {"diversity.repeat_provider": REPEAT_PROVIDER_LABEL, "prior": PRIOR_LABEL}
+    labels = {"diversity.repeat_provider": REPEAT_PROVIDER_LABEL, "prior": PRIOR_LABEL,
+              OTHER_FEATURE: "Other features together"}  # fmt: skip
     for features in (PROVIDER_FEATURES, FACILITATOR_FEATURES):
         labels[f"{features.prefix}.{RANDOM_FEATURE}"] = RANDOM_LABEL
         labels.update({features.qualified(f): f.label for f in features.features})
@@ -101,6 +104,22 @@ class Explainer:
             "lowers" if penalty < 0 else "none",
             REPEAT_PROVIDER_LABEL,
         )
+
+    @staticmethod
+    def top_records(records: list[Contribution], keep: int = TOP_RECORDS) -> list[Contribution]:
+        """The `keep` records of largest |contribution|, in their order, and one record summing
+        the others, so that the prior plus the records still adds up to the score."""
+        if len(records) <= keep + 1:
+            return records
+        ranked = sorted(range(len(records)), key=lambda i: -abs(records[i].contribution))
+        kept = sorted(ranked[:keep])
+        total = sum(r.contribution for r in records)
+        rest = total - sum(records[i].contribution for i in kept)
+        count = len(records) - keep
+        label = f"{count} other features together"
+        effect: Effect = "raises" if rest > 0 else "lowers" if rest < 0 else "none"
+        other = Contribution(OTHER_FEATURE, OTHER_FEATURE, float(count), rest, "", effect, label)
+        return [*(records[i] for i in kept), other]
 
     @staticmethod
     def reasons(records: list[Contribution], limit: int = 5) -> list[str]:

@@ -24,7 +24,7 @@ from features.provider_features import PROVIDER_FEATURES, ProviderContext
 from features.semantic_index import SemanticIndex
 from features.taxonomy import default_taxonomy
 from features.text_vectoriser import TextVectorizer
-from matching.answers import answer_json
+from matching.answers import Explain, answer_json
 from matching.eligibility import eligible_facilitators, eligible_providers
 from matching.explanations import Explainer
 from matching.rankers import RANKERS, AdditiveRanker
@@ -237,10 +237,12 @@ class Matcher:
             return 0.0
         return float(np.searchsorted(self.real_scores_, score, side="right") / len(self.real_scores_))
 
-    def recommend(self, needs: list[ResolvedNeed], k: int | None = None) -> list[dict[str, Any]]:
+    def recommend(
+        self, needs: list[ResolvedNeed], k: int | None = None, explain: Explain = "full"
+    ) -> list[dict[str, Any]]:
         """Batched: one answer (the JSON shape of the CLI and API) per need, in order."""
         with _ENGINE_LOCK:
-            return [self.to_json(self.rank(need, k)) for need in needs]
+            return [answer_json(self, self.rank(need, k, explain != "none"), explain) for need in needs]
 
     def recommend_ids(
         self, needs: list[ResolvedNeed], k: int = 10
