@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 from api.auth_throttle import AuthThrottle
 from api.db import create_tables, get_engine
 from api.errors import install_error_handlers
+from api.key_cache import KeyCache
 from api.matcher_holder import MatcherHolder
 from api.pages import routes as pages
 from api.pages.errors import install_page_handlers
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.matcher = MatcherHolder(engine)
     app.state.auth_throttle = AuthThrottle(settings.failed_auth_limit)
+    app.state.key_cache = KeyCache()
     install_error_handlers(app, settings.max_body_bytes, settings.max_import_bytes)
     install_page_handlers(app)
     for module in (health, needs, reviews, catalogue, catalogue_edits, models, imports):

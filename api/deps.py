@@ -12,8 +12,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.auth_throttle import throttle_of
+from api.key_cache import KeyCache
 from api.matcher_holder import MatcherHolder
-from api.security import find_key
+from api.security import hash_key
 from matching.matcher import Matcher
 from models import ApiKey, Role
 
@@ -43,8 +44,9 @@ def get_current_key(
     engine: Annotated[Engine, Depends(get_engine_dep)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> ApiKey:
-    """The caller's key, looked up on a connection of its own that is back in the pool before the
-    route waits for its thread: a request never holds a connection while it queues."""
+    """The caller's key, from the worker's key cache (one read of the keys' revision per request),
+    on a connection of its own that is back in the pool before the route waits for its thread: a
+    request never holds a connection while it queues."""
     throttle = throttle_of(request)
     throttle.check(request)
     if credentials is None or credentials.scheme.lower() != "bearer":
@@ -53,8 +55,8 @@ def get_current_key(
             "missing API key: send 'Authorization: Bearer <key>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    with Session(engine) as session:
-        key = find_key(session, credentials.credentials)
+    cache: KeyCache = request.app.state.key_cache
+    key = cache.find(engine, hash_key(credentials.credentials))
     if key is None:
         throttle.failed(request)
         raise HTTPException(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from api.key_cache import bump_revision
 from models import ApiKey, PageSession, Role
 
 KEY_PREFIX = "sstc_"
@@ -29,6 +30,7 @@ def create_key(engine: Engine, role: Role, country: str | None = None, label: st
     row = ApiKey(prefix=key[:12], key_hash=hash_key(key), role=role, country=country, label=label)
     with Session(engine, expire_on_commit=False) as session:
         session.add(row)
+        bump_revision(session)
         session.commit()
         session.refresh(row)
     return row, key
@@ -47,6 +49,7 @@ def revoke_key(engine: Engine, key_id: int) -> ApiKey:
             )
             for page_session in session.exec(open_sessions):
                 page_session.ended_at = now
+            bump_revision(session)
             session.commit()
             session.refresh(row)
         return row

@@ -4,7 +4,7 @@ from models.catalogue import CatalogueChange, Country, Facilitator, Provider
 from models.follow_up import NeedClosure, NeedOutcome, TriadOutcome, TriadStage, UsedFormToken
 from models.history import Partnership, PartnershipFacilitator, PartnershipProvider
 from models.needs import Need, NeedCreate
-from models.operations import ApiKey, ModelActivation, ModelVersion, PageSession, TrainingJob
+from models.operations import ApiKey, KeyRevision, ModelActivation, ModelVersion, PageSession, TrainingJob
 from models.suggestions import Review, Suggestion
 from models.vocab import (
     Decision,
@@ -19,6 +19,7 @@ from models.vocab import (
 
 __all__ = [
     "ApiKey",
+    "KeyRevision",
     "CatalogueChange",
     "Country",
     "Decision",

@@ -54,6 +54,14 @@ class ApiKey(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class KeyRevision(SQLModel, table=True):
+    """One row, counting every change to the API keys: a worker keeps the keys it has looked up
+    while this number is the one it last read, so a revocation reaches every worker at once."""
+
+    id: int = Field(default=1, primary_key=True)
+    revision: int = 0
+
+
 class PageSession(SQLModel, table=True):
     """A signed-in page session. The cookie carries only its random id; only a SHA-256 of the id is
     stored. Logging out ends it; revoking its key ends it too (the key is checked on every request)."""

@@ -4,11 +4,14 @@ PostgreSQL): forged and stale cookies, guessing keys, and model versions whose f
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
+import psutil
 import pytest
 from itsdangerous import TimestampSigner
 from sqlmodel import Session
@@ -159,3 +162,47 @@ def test_a_damaged_active_version_on_restart_falls_back_to_the_last_good_one(liv
 def _no_stray_servers(live: LiveService) -> None:
     """Every test here starts from the module's server answering."""
     assert httpx.get(f"{live.url}/healthz").status_code == 200
+
+
+# A worker keeps the API keys it has looked up (api/key_cache.py); revoked must still mean revoked.
+def _worker_of(connection: http.client.HTTPConnection, server_port: int) -> int | None:
+    """The process that holds the server end of this keep-alive connection."""
+    assert connection.sock is not None
+    client_port = connection.sock.getsockname()[1]
+    for found in psutil.net_connections(kind="tcp"):
+        if found.laddr and found.raddr and (found.laddr.port, found.raddr.port) == (server_port, client_port):
+            return found.pid
+    return None
+
+
+def _get(connection: http.client.HTTPConnection, key: str) -> tuple[int, dict]:
+    connection.request("GET", "/api/v1/needs", headers={"Authorization": f"Bearer {key}"})
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_a_revoked_key_is_refused_by_every_worker_on_its_next_request(live: LiveService) -> None:
+    engine = get_engine(live.settings.database_url)
+    row, key = create_key(engine, Role.helpdesk, label="revoked in the test")
+    port = urlsplit(live.url).port
+    assert port is not None
+    by_worker: dict[int, http.client.HTTPConnection] = {}
+    opened = []
+    for _ in range(60):  # new connections until each of the two workers holds one
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        opened.append(connection)
+        assert _get(connection, key)[0] == 200  # looked up, now kept by that worker
+        assert _get(connection, key)[0] == 200  # and answered from its cache
+        worker = _worker_of(connection, port)
+        if worker is not None:
+            by_worker.setdefault(worker, connection)
+        if len(by_worker) == 2:
+            break
+    assert len(by_worker) == 2, f"the connections reached only workers {sorted(by_worker)}"
+    assert row.id is not None
+    revoke_key(engine, row.id)
+    for worker, connection in by_worker.items():
+        assert _get(connection, key) == (401, {"detail": "invalid or revoked API key"}), worker
+        assert _get(connection, live.keys["helpdesk"])[0] == 200, worker  # the other keys still work
+    for connection in opened:
+        connection.close()
