@@ -19,7 +19,7 @@ from api.db import create_tables, get_engine
 from api.model_registry import active_matcher
 from api.settings import get_settings
 from features.errors import SSTCError
-from matching.batch import answer_with
+from matching.batch import answer_in_processes
 
 console = Console()
 errors = Console(stderr=True)
@@ -44,6 +44,7 @@ def recommend(
     database_url: str | None = typer.Option(
         None, "--database-url", help="Defaults to DATABASE_URL or SQLite."
     ),
+    workers: int = typer.Option(1, min=1, help="Processes answering a file's needs, a partition each."),
 ) -> None:
     """Recommend ranked triads (provider + facilitator) with explanations for one need or many."""
     if output_format not in ("table", "json", "jsonl"):
@@ -60,7 +61,7 @@ def recommend(
     engine = get_engine(database_url or get_settings().database_url)
     create_tables(engine)
     matcher = active_matcher(engine, get_settings().model_dir)
-    answers = answer_with(matcher, (need for _, need in lines))
+    answers = answer_in_processes(matcher, [need for _, need in lines], workers)
     shown = track(
         answers, total=len(lines), description="recommending", console=errors,
         disable=len(lines) < 2 or not errors.is_terminal,

@@ -27,6 +27,7 @@ from features.text_vectoriser import TextVectorizer
 from matching.answers import Explain, answer_json
 from matching.eligibility import eligible_facilitators, eligible_providers
 from matching.explanations import Explainer
+from matching.partition_retrieval import retrieve_partition
 from matching.rankers import RANKERS, AdditiveRanker
 from matching.records import Ranking
 from matching.retrieval import retrieve
@@ -178,12 +179,15 @@ class Matcher:
         Retrieval ranks by the cosine with profile + history texts together, |a + b| being
         sqrt(|a|² + |b|² + 2 a·b) per provider, computed once per history view.
         """
-        allowed = eligible_providers(self.index_, need, self.southern_)
         similarity = self.similarity(vector, view)
+        return self.retrieved_rows(need, similarity, view), similarity
+
+    def retrieved_rows(self, need: ResolvedNeed, similarity: np.ndarray, view: HistoryView) -> np.ndarray:
+        allowed = eligible_providers(self.index_, need, self.southern_)
         if view.retrieval_norms is None:
             view.retrieval_norms = sum_norms(self.index_.provider_postings, view.provider_postings)
         scores = similarity.sum(axis=1) / view.retrieval_norms
-        return retrieve(scores, self.retrieve_k, allowed, view.provider_total), similarity
+        return retrieve(scores, self.retrieve_k, allowed, view.provider_total)
 
     def similarity(self, vector: sp.csr_matrix, view: HistoryView) -> np.ndarray:
         """Every provider's cosines with the need: (profile, past partnerships), one row each."""
@@ -242,7 +246,11 @@ class Matcher:
     ) -> list[dict[str, Any]]:
         """Batched: one answer (the JSON shape of the CLI and API) per need, in order."""
         with _ENGINE_LOCK:
-            return [answer_json(self, self.rank(need, k, explain != "none"), explain) for need in needs]
+            found = retrieve_partition(self, needs) if len(needs) > 1 else [None] * len(needs)
+            return [
+                answer_json(self, compose(self, need, k or need.k, explain != "none", retrieved), explain)
+                for need, retrieved in zip(needs, found, strict=True)
+            ]
 
     def recommend_ids(
         self, needs: list[ResolvedNeed], k: int = 10

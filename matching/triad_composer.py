@@ -18,15 +18,22 @@ ALTERNATIVES = 2  # facilitators offered beside the one shown, for the same prov
 if TYPE_CHECKING:
     from features.needs import ResolvedNeed
     from matching.matcher import Matcher
+    from matching.partition_retrieval import Retrieved
 
 
-def compose(matcher: Matcher, need: ResolvedNeed, k: int, explain: bool = True) -> Ranking:
+def compose(
+    matcher: Matcher, need: ResolvedNeed, k: int, explain: bool = True, retrieved: Retrieved | None = None
+) -> Ranking:
     """Score providers and triads for one need; the top k triads diversified and, unless told not
-    to (evaluation reads only the order), explained."""
+    to (evaluation reads only the order), explained. `retrieved`: its retrieval, if done already
+    with other needs (`matching.partition_retrieval`)."""
     index = matcher.index_
     view = matcher.history_.view(need.as_of)
-    vector = matcher.text_.transform([need.document])
-    candidates, similarity = matcher.candidates(need, vector, view)
+    if retrieved is None:
+        vector = matcher.text_.transform([need.document])
+        candidates, similarity = matcher.candidates(need, vector, view)
+    else:
+        vector, candidates, similarity = retrieved.vector, retrieved.candidates, retrieved.similarity
     Xp = matcher.provider_matrix(view, need, candidates, similarity)
     p_prior, p_contrib = matcher.provider_ranker_.contributions(Xp)
     p_values = matcher.provider_ranker_.values(Xp)

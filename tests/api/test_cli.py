@@ -157,6 +157,9 @@ def test_recommend_batch_answers_every_good_line_and_names_the_bad_ones(
     summary = " ".join(result.stderr.split())
     assert summary.startswith("answered 3 of 5 needs; 2 failed: line 3: country: 'Atlantis' not found")
     assert "; line 4: not valid JSON" in summary
+    in_processes = runner.invoke(app, ["recommend", "--input", str(path), "--format", "jsonl",
+                                       "--database-url", database, "--workers", "2"])  # fmt: skip
+    assert (in_processes.exit_code, in_processes.stdout) == (1, result.stdout)
 
 
 def test_recommend_batch_of_good_lines_exits_0_and_keeps_unmatched_words(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import dask.bag as db
@@ -11,8 +12,9 @@ import pytest
 from features.catalogue import Catalogue
 from features.errors import SSTCError
 from features.paths import fixtures_dir
-from matching.batch import answer_needs, answer_partition, answer_with, partitions
+from matching.batch import answer_in_processes, answer_needs, answer_partition, answer_with, partitions
 from matching.matcher import Matcher
+from matching.partition_retrieval import BLOCK
 from matching.persistence import load_matcher, save_matcher
 
 
@@ -62,3 +64,14 @@ def test_a_loaded_matcher_answers_as_the_partitions_do_and_keeps_a_read_error_in
     assert answers[:2] + answers[3:] == list(answer_needs(needs, path, sha, partition_size=4))
     assert answers[2] == {"error": "not valid JSON (Expecting value, column 1)"}
     assert "Atlantis" in answers[3]["error"]
+
+
+def test_needs_retrieved_together_get_the_answers_they_get_one_by_one(learned: Matcher) -> None:
+    lines = (fixtures_dir() / "needs.jsonl").read_text(encoding="utf-8").splitlines()
+    needs = [learned.resolve(json.loads(line)) for line in lines]
+    needs += [replace(needs[0], as_of=2012.0), replace(needs[1], as_of=2012.0)]  # another history view
+    one_by_one = [learned.recommend([need])[0] for need in needs]
+    assert learned.recommend(needs) == one_by_one
+    assert len(needs) > BLOCK  # more than one block of the sparse product
+    forked = list(answer_in_processes(learned, [json.loads(line) for line in lines], 2, partition_size=7))
+    assert forked == one_by_one[: len(lines)]
