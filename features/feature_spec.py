@@ -12,6 +12,7 @@ Templates are `str.format` strings over `f` (the suggestion's facts, see
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -66,14 +67,13 @@ class Feature:
 
     def reason(self, facts: Any, value: float, contribution: float) -> str:
         """The sentence for one record: the helping or the caveat template, by the contribution's sign."""
-        effect = self.effect(contribution)
-        template = {"raises": self.helps, "lowers": self.caveat, "none": ""}[effect]
+        template = self.helps if contribution > 0 else self.caveat if contribution < 0 else ""
         if not template:
             return ""
-        count = round(float(np.expm1(value))) if value < 50 else 0
+        grown = math.expm1(value) if value < 700 else math.inf  # e^value - 1, for log-counts
+        count = round(grown) if value < 50 else 0
         closeness = next((word for least, word in CLOSENESS if value >= least), CLOSENESS[-1][1])
-        km = float(np.expm1(value)) * 1000
-        return template.format(f=facts, value=value, count=count, km=km, closeness=closeness)
+        return template.format(f=facts, value=value, count=count, km=grown * 1000, closeness=closeness)
 
 
 class FeatureSet:

@@ -146,7 +146,13 @@ class ReasonFacts:
 
     @cached_property
     def _provider_tags(self) -> np.ndarray:
-        return np.append(self.index.provider_tags[self.p].toarray().ravel(), 0.0)  # [-1]: unknown tag
+        """The provider's tag row, dense, with a 0 at [-1] for an unknown tag (read from the sparse
+        row's arrays: slicing a sparse matrix costs more than the whole lookup)."""
+        tags = self.index.provider_tags
+        row = np.zeros(tags.shape[1] + 1)
+        start, end = tags.indptr[self.p], tags.indptr[self.p + 1]
+        row[tags.indices[start:end]] = tags.data[start:end]
+        return row
 
     @cached_property
     def provider_sectors(self) -> str:

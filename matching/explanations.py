@@ -15,7 +15,7 @@ import scipy.sparse as sp
 
 from features.catalogue_index import CatalogueIndex
 from features.facilitator_features import FACILITATOR_FEATURES
-from features.feature_spec import Effect, FeatureSet
+from features.feature_spec import Effect, Feature, FeatureSet
 from features.history import HistoryIndex
 from features.needs import ResolvedNeed
 from features.provider_features import PROVIDER_FEATURES
@@ -48,6 +48,12 @@ def _labels() -> dict[str, str]:
     return labels
 
 
+@cache
+def _declared(features: FeatureSet, names: tuple[str, ...]) -> list[tuple[Feature, str]]:
+    """Each output name's declaration and qualified name, looked up once per ranker layout."""
+    return [(features[name], features.qualified(features[name])) for name in names]
+
+
 class Explainer:
     def __init__(
         self, index: CatalogueIndex, history: HistoryIndex, semantic: SemanticIndex | None = None
@@ -78,19 +84,14 @@ class Explainer:
             return [Contribution(f"{features.prefix}.random", "random", value, contribution,
                                  "random baseline draw", effect, RANDOM_LABEL)]  # fmt: skip
         out = []
-        for name, value, contribution in zip(names, values.tolist(), contributions.tolist(), strict=True):
-            feature = features[name]
-            out.append(
-                Contribution(
-                    feature=features.qualified(feature),
-                    group=feature.group,
-                    value=value,
-                    contribution=contribution,
-                    reason=feature.reason(facts, value, contribution),
-                    effect=feature.effect(contribution),
-                    label=feature.label,
-                )
-            )
+        declared = _declared(features, tuple(names))
+        for (feature, qualified), value, contribution in zip(
+            declared, values.tolist(), contributions.tolist(), strict=True
+        ):
+            sign: Effect = "raises" if contribution > 0 else "lowers" if contribution < 0 else "none"
+            reason = feature.reason(facts, value, contribution)
+            label = feature.label
+            out.append(Contribution(qualified, feature.group, value, contribution, reason, sign, label))
         return out
 
     @staticmethod

@@ -11,9 +11,10 @@ from features.feature_spec import Effect
 from features.needs import ResolvedNeed
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs 4× more, and an answer makes hundreds
 class Contribution:
-    """One feature's part of a score: prior + the sum of a suggestion's contributions = its score."""
+    """One feature's part of a score: prior + the sum of a suggestion's contributions = its score.
+    Shared by the triads of one provider: never changed once made."""
 
     feature: str
     group: str

@@ -130,7 +130,8 @@ def _alternatives(
     shown: int,
 ) -> list[Alternative]:
     """The next facilitators for provider p (its position in `providers`), best first."""
-    order = [j for j in np.argsort(-triads.scores[p], kind="stable") if facilitators[j] != shown]
+    order = np.argsort(-triads.scores[p], kind="stable")
+    order = order[facilitators[order] != shown]
     base = provider_score + float(triads.prior)
     out = []
     for j in order[:ALTERNATIVES]:
