@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from features.catalogue_index import CatalogueIndex
 from features.history import HistoryView
 from features.needs import ResolvedNeed
+from features.sparse import row_sums_over
 
 
 @dataclass
@@ -64,4 +65,6 @@ def count_in(matrix: sp.spmatrix, rows: np.ndarray, columns: np.ndarray) -> np.n
     """Sum of `columns` in each of `rows`: one sparse row slice, then dense arithmetic."""
     if len(columns) == 0:
         return np.zeros(len(rows))
+    if sp.issparse(matrix) and matrix.format == "csr":
+        return row_sums_over(matrix, np.asarray(rows), np.asarray(columns))
     return matrix[rows].toarray()[:, columns].sum(axis=1)
