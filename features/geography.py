@@ -59,5 +59,18 @@ class CountryFacts:
 
     def distance_km(self, iso3: str, others: np.ndarray) -> np.ndarray:
         """Distance between capitals, one to each of `others` (row indices); NaN if unknown."""
-        i = self.index[iso3]
-        return haversine_km(self.lat[i], self.lon[i], self.lat[others], self.lon[others])
+        return self._capital_km()[self.index[iso3], others]
+
+    def _capital_km(self) -> np.ndarray:
+        """Every pair of capitals' distance, computed once per process rather than per need (a
+        few hundred countries: under a megabyte), and never saved with the model."""
+        km: np.ndarray | None = self.__dict__.get("_km")
+        if km is None:
+            km = np.vstack(
+                [haversine_km(self.lat[i], self.lon[i], self.lat, self.lon) for i in range(len(self.lat))]
+            )
+            self.__dict__["_km"] = km
+        return km
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: value for name, value in self.__dict__.items() if name != "_km"}
