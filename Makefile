@@ -34,7 +34,13 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# axe-core for the browser accessibility test (tests/e2e/test_accessibility.py), from its lock file.
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund
+	touch $@
+
+test: lint $(AXE)
 	$(BIN)/pytest
 
 clean:

@@ -1,0 +1,91 @@
+"""axe-core (the npm package, tests/e2e/node_modules) injected into every page in a real Chromium:
+0 violations on every page at 1366x900 and 390x844, in English and in French; the side-by-side
+view of two triads is two columns on a laptop and stacked on a phone.
+
+One server, one browser; each (language, width) signs in once and walks every page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.e2e.conftest import LiveService
+from tests.e2e.test_pages import browser
+
+__all__ = ["browser"]  # the module's Chromium
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+SIZES = [(1366, 900), (390, 844)]
+TEXT = "Programa de alimentação escolar com compras da agricultura familiar para as escolas rurais."
+NEED = {
+    "country": "MOZ",
+    "title": "Merenda escolar",
+    "sdg": [2, 4],
+    "sector": ["school feeding"],
+    "text": TEXT,
+}
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " :: " + n.failureSummary)}));
+}"""
+
+
+def pages_to_walk(live: LiveService) -> list[str]:
+    with live.client("admin") as api:
+        need = api.post("/api/v1/needs", json=NEED).json()
+        triads = api.post(f"/api/v1/needs/{need['id']}/suggestions").json()
+    n, first, second = need["id"], triads[0], triads[1]
+    return [
+        "/queue", "/queue?max_age_days=abc&country=Narnia", "/needs", "/needs/new", f"/needs/{n}",
+        f"/needs/{n}/compare?first={first['id']}&second={second['id']}", f"/needs/{n}/run-again",
+        "/catalogue", "/catalogue?q=brazil&kind=providers", f"/catalogue/provider/{first['provider']['id']}",
+        "/models", "/needs/999999",
+    ]  # fmt: skip
+
+
+def violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    found: list[dict[str, Any]] = page.evaluate(RUN_AXE)
+    return found
+
+
+def test_every_page_has_no_axe_violation_at_both_widths_in_english_and_french(
+    browser: Browser, live_sqlite: LiveService
+) -> None:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/e2e` (make test does)")
+    paths = pages_to_walk(live_sqlite)
+    failures: dict[str, list[dict[str, Any]]] = {}
+    for lang, marker in (("en", "Review queue"), ("fr", "File de revue")):
+        for width, height in SIZES:
+            # bypass_csp: the pages' CSP (script-src 'self') would refuse the injected axe script
+            context = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=True)
+            page = context.new_page()
+            page.goto(f"{live_sqlite.url}/login?lang={lang}")
+            failures |= {f"{lang} {width}px /login": v for v in [violations(page)] if v}
+            page.locator("#key").fill(live_sqlite.keys["admin"])
+            page.locator("form[action='/login'] button").click()
+            for path in paths:
+                page.goto(f"{live_sqlite.url}{path}")
+                assert page.locator("html").get_attribute("lang") == lang, path
+                if path == "/queue":
+                    assert page.locator("h1").inner_text() == marker
+                found = violations(page)
+                if found:
+                    failures[f"{lang} {width}px {path}"] = found
+                if "/compare" in path:
+                    boxes = [b.bounding_box() for b in page.locator(".compared").all()]
+                    assert len(boxes) == 2 and boxes[0] and boxes[1]
+                    side_by_side = abs(boxes[0]["y"] - boxes[1]["y"]) < 1 and boxes[0]["x"] < boxes[1]["x"]
+                    assert side_by_side == (width > 640), (width, boxes)
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1, (
+                        lang,
+                        width,
+                        path,
+                    )
+            context.close()
+    assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
