@@ -21,6 +21,7 @@ from api.needs_store import (
 from api.pages.charts import waterfall
 from api.pages.errors import in_words_all, page_error
 from api.pages.page_filters import shown
+from api.pages.page_language import N_, gettext
 from api.pages.rendering import redirect, render
 from api.pages.review_loop_pages import NEED_OUTCOMES, STAGES, flash
 from api.pages.session import (
@@ -41,7 +42,7 @@ from models import Country, Decision, Facilitator, Need, NeedCreate, Provider, R
 
 router = APIRouter(include_in_schema=False)
 NEED_FORM = "need"
-ALREADY_STORED = "This form was already sent, and its need was stored once; it was not stored again."
+ALREADY_STORED = N_("This form was already sent, and its need was stored once; it was not stored again.")
 
 
 @router.get("/needs")
@@ -88,9 +89,11 @@ def new_need(
     form = {"title": title, "text": text, "country": country, "sdg": sdg or [], "sectors": sectors,
             "modality": modality or [], "language": language, "budget_usd": budget_usd}  # fmt: skip
     if (sent := already_sent(request, NEED_FORM, form_token, form)) is not None:
-        return page_error(request, 409, ALREADY_STORED, link=(sent, "Open the need you sent"))
+        return page_error(request, 409, ALREADY_STORED, link=(sent, N_("Open the need you sent")))
     if not form_token_pending(request, NEED_FORM, form_token):
-        stale = "This form was opened too long ago to be sent safely. Check what you typed and send it again."
+        stale = gettext(
+            "This form was opened too long ago to be sent safely. Check what you typed and send it again."
+        )
         return _need_form(request, user, form, stale)
     matcher = request.app.state.matcher.get()
     try:
@@ -107,7 +110,7 @@ def new_need(
     except FormAlreadyUsed as used:  # a second sending of the same form arrived at the same moment
         spend_form_token(request, NEED_FORM, form_token, form, f"/needs/{used.need_id}")
         return page_error(
-            request, 409, ALREADY_STORED, link=(f"/needs/{used.need_id}", "Open the need you sent")
+            request, 409, ALREADY_STORED, link=(f"/needs/{used.need_id}", N_("Open the need you sent"))
         )
     assert need.id is not None
     store_suggestions(session, need.id, matcher.recommend([resolved_need(need)])[0])
@@ -119,11 +122,15 @@ def _need_create(user: User, form: dict[str, Any]) -> NeedCreate:
     """The need as typed; a number that is not one raises ValueError in words."""
     budget, sdgs = form["budget_usd"].strip().replace(",", ""), form["sdg"]
     if budget and not (budget.isascii() and budget.isdigit()):
-        raise ValueError(f"The budget must be a whole number of US dollars; {shown(budget)} is not.")
+        raise ValueError(
+            gettext("The budget must be a whole number of US dollars; {typed} is not.").format(
+                typed=shown(budget)
+            )
+        )
     if not all(s.isascii() and s.isdigit() for s in sdgs):
-        raise ValueError("Choose the SDGs from the list.")
+        raise ValueError(gettext("Choose the SDGs from the list."))
     if not form["text"].strip():
-        raise ValueError("Please write what you need.")
+        raise ValueError(gettext("Please write what you need."))
     return NeedCreate(
         country=(user.country or "") if user.role == Role.country_office else form["country"],
         title=form["title"],
@@ -222,5 +229,16 @@ def review(
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found")
     session.add(Review(suggestion_id=suggestion_id, decision=decision, comment=comment, reviewer_id=user.id))
     session.commit()
-    flash(request, f"Decision saved on #{suggestion.rank}: {decision.value}.")
+    words = {
+        "accept": N_("accept"),
+        "reject": N_("reject"),
+        "shortlist": N_("shortlist"),
+        "unsure": N_("unsure"),
+    }
+    flash(
+        request,
+        gettext("Decision saved on #{rank}: {decision}.").format(
+            rank=suggestion.rank, decision=gettext(words[decision.value])
+        ),
+    )
     return redirect(f"/needs/{suggestion.need_id}#suggestion-{suggestion_id}")

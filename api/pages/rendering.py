@@ -22,8 +22,21 @@ def language_context(request: Request) -> dict[str, Any]:
     roles = {"country_office": _("country office"), "helpdesk": _("help desk"),
              "data_scientist": _("data scientist"), "admin": _("admin")}  # fmt: skip
     statuses = {"open": _("open"), "closed": _("closed"), "any": _("any")}
+    decisions = {
+        "accept": _("accept"),
+        "reject": _("reject"),
+        "shortlist": _("shortlist"),
+        "unsure": _("unsure"),
+    }
+    stages = {
+        "agreed": _("agreed"),
+        "funded": _("funded"),
+        "completed": _("completed"),
+        "dropped": _("dropped"),
+    }
     return {"lang": page_language.current_locale(), "languages": switch, "role_names": roles,
-            "status_names": statuses}  # fmt: skip
+            "status_names": statuses,
+            "decision_names": decisions, "stage_names": stages}  # fmt: skip
 
 
 templates = Jinja2Templates(

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import RowId, SessionDep
 from api.needs_store import latest_suggestions, resolved_need, store_suggestions, visible_need
 from api.pages.errors import page_error
+from api.pages.page_language import N_, gettext
 from api.pages.rendering import redirect, render
 from api.pages.session import CSRF, User, allow
 from api.review_carry_over import latest_changes, triad_reviews
@@ -19,15 +20,15 @@ from models import NeedOutcome, Role, Suggestion, TriadStage
 
 router = APIRouter(include_in_schema=False)
 NEED_OUTCOMES = {
-    NeedOutcome.partnered: "Partnered: a triad was agreed",
-    NeedOutcome.no_suitable_partner: "No suitable partner was found",
-    NeedOutcome.withdrawn: "Withdrawn by the country office",
+    NeedOutcome.partnered: N_("Partnered: a triad was agreed"),
+    NeedOutcome.no_suitable_partner: N_("No suitable partner was found"),
+    NeedOutcome.withdrawn: N_("Withdrawn by the country office"),
 }
 STAGES = {
-    TriadStage.agreed: "Agreed: the partners agreed to work together",
-    TriadStage.funded: "Funded",
-    TriadStage.completed: "Completed",
-    TriadStage.dropped: "Dropped: it will not go ahead",
+    TriadStage.agreed: N_("Agreed: the partners agreed to work together"),
+    TriadStage.funded: N_("Funded"),
+    TriadStage.completed: N_("Completed"),
+    TriadStage.dropped: N_("Dropped: it will not go ahead"),
 }
 
 
@@ -69,7 +70,9 @@ def suggest(
     if changes is not None:
         flash(
             request,
-            f"The engine ran again: {changes.summary}. Decisions carried over to the triads proposed again.",
+            gettext(
+                "The engine ran again: {summary}. Decisions carried over to the triads proposed again."
+            ).format(summary=changes.summary),
         )
     return redirect(f"/needs/{need_id}" + ("#changes" if changes is not None else ""))
 
@@ -87,13 +90,14 @@ def close(
     allow(user, Role.helpdesk)
     need = visible_need(session, user, need_id)
     if outcome not in {o.value for o in NeedOutcome}:
-        return page_error(request, 422, "Choose why the need is closed: one of the outcomes listed.",
-                          link=(f"/needs/{need_id}#close", "Back to the need"))  # fmt: skip
+        return page_error(request, 422, N_("Choose why the need is closed: one of the outcomes listed."),
+                          link=(f"/needs/{need_id}#close", N_("Back to the need")))  # fmt: skip
     try:
         close_need(session, need, NeedOutcome(outcome), comment, user)
     except FollowUpRefused as exc:
-        return page_error(request, 409, str(exc), link=(f"/needs/{need_id}", "Open the need"))
-    flash(request, f"Need closed: {NEED_OUTCOMES[NeedOutcome(outcome)]}. It has left the review queue.")
+        return page_error(request, 409, str(exc), link=(f"/needs/{need_id}", N_("Open the need")))
+    words = gettext(NEED_OUTCOMES[NeedOutcome(outcome)])
+    flash(request, gettext("Need closed: {outcome}. It has left the review queue.").format(outcome=words))
     return redirect(f"/needs/{need_id}")
 
 
@@ -112,18 +116,20 @@ def outcome(
     if suggestion is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found")
     need = visible_need(session, user, suggestion.need_id)
-    back = (f"/needs/{need.id}#suggestion-{suggestion_id}", "Back to the triad")
+    back = (f"/needs/{need.id}#suggestion-{suggestion_id}", N_("Back to the triad"))
     if stage not in {s.value for s in TriadStage}:
         return page_error(
-            request, 422, "Choose what became of the triad: one of the outcomes listed.", link=back
+            request, 422, N_("Choose what became of the triad: one of the outcomes listed."), link=back
         )
     try:
         step = record_outcome(session, need, suggestion, TriadStage(stage), comment, user)
     except FollowUpRefused as exc:
         return page_error(request, 409, str(exc), link=back)
-    made = (
-        " It is now a partnership of the history, for the next training run." if step.partnership_id else ""
+    made = gettext("It is now a partnership of the history, for the next training run.")
+    removed = gettext("It is not a partnership of the history.")
+    after = " " + made if step.partnership_id else " " + removed if stage == TriadStage.dropped else ""
+    saved = gettext("Outcome saved for #{rank}: {stage}.").format(
+        rank=suggestion.rank, stage=gettext(STAGES[TriadStage(stage)])
     )
-    removed = " It is not a partnership of the history." if stage == TriadStage.dropped else ""
-    flash(request, f"Outcome saved for #{suggestion.rank}: {STAGES[TriadStage(stage)]}.{made}{removed}")
+    flash(request, saved + after)
     return redirect(f"/needs/{need.id}#suggestion-{suggestion_id}")

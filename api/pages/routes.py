@@ -21,6 +21,7 @@ from api.pages import (
     queue_pages,
     review_loop_pages,
 )
+from api.pages.page_language import gettext
 from api.pages.rendering import redirect, render
 from api.pages.session import CSRF, User, sign_in, sign_out
 from api.security import find_key
@@ -50,7 +51,7 @@ def login(
     if found is None:
         throttle.failed(request)
         return render(
-            request, "login.html", error="That API key is not valid or was revoked.", status_code=401
+            request, "login.html", error=gettext("That API key is not valid or was revoked."), status_code=401
         )
     sign_in(request, session, found)
     return redirect(HOME[found.role])

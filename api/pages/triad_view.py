@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from api.pages.page_language import N_
 from matching.explanations import feature_label
 
-DIRECTION = {"raises": "raises the score", "lowers": "lowers the score", "none": "no effect"}
+DIRECTION = {"raises": N_("raises the score"), "lowers": N_("lowers the score"), "none": N_("no effect")}
 ALTERNATIVE_REASONS = 3
 
 

@@ -94,6 +94,16 @@ def test_error_pages_and_dates_follow_the_language_and_the_need_text_keeps_its_o
     page = service.client.get(f"/needs/{made['id']}").text
     assert '<html lang="fr">' in page
     assert f'<p class="need-text" lang="pt">{need["text"]}</p>' in page
+    service.client.post(f"/api/v1/needs/{made['id']}/suggestions", headers=desk)
+    page = service.client.get(f"/needs/{made['id']}").text
+    assert "Solidité de l’appariement\u00a0: " in page and "<h2>Triades classées</h2>" in page
+    assert '<input type="radio" name="decision" value="accept" required> accepter</label>' in page
+    first = re.findall(r'action="/suggestions/(\d+)/review"', page)[0]
+    csrf = re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+    review = {"decision": "accept", "comment": "", "csrf": csrf}
+    saved = service.client.post(f"/suggestions/{first}/review", data=review).text  # the redirect, followed
+    assert "Décision enregistrée sur le n°1\u00a0: accepter." in saved
+    assert 'Décision actuelle\u00a0: <strong class="decision">accepter</strong> par ' in saved
     missing = words(service.client.get("/needs/abc").text)
     assert "<h1>Introuvable</h1>" in missing and "Retour à votre page d’accueil" in missing
     needs = words(service.client.get("/needs").text)
