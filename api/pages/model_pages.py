@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from api.deps import SessionDep
 from api.model_activations import rollback_target
 from api.model_registry import ActivationError, activate_version, active_version, roll_back
+from api.pages.page_language import gettext
 from api.pages.rendering import redirect, render
 from api.pages.session import CSRF, User, allow
 from api.routes.models import queue_job
@@ -77,9 +78,10 @@ def activate(
     if confirm != "yes":
         current = active_version(engine)
         return render(request, "model_confirm.html", user, action=f"/models/{version_id}/activate",
-                      question=f"Activate {version_id}?",
-                      effect=f"It replaces {current.id if current else 'no version'} as the active model; "
-                      "every worker switches within a second.")  # fmt: skip
+                      question=gettext("Activate {version}?").format(version=version_id),
+                      confirm=gettext("Yes, activate {version}").format(version=version_id),
+                      effect=gettext("It replaces {current} as the active model; every worker switches "
+                                     "within a second.").format(current=_shown(current)))  # fmt: skip
     try:
         activate_version(engine, version_id, user.id)
     except (ActivationError, LookupError) as exc:
@@ -97,13 +99,18 @@ def rollback(request: Request, user: User, confirm: Confirmed = "", _: None = CS
         return redirect("/models?error=There is no earlier active version to roll back to")
     if confirm != "yes":
         return render(request, "model_confirm.html", user, action="/models/rollback",
-                      question=f"Roll back to {target.id}?",
-                      effect=f"It replaces {current.id if current else 'no version'}, which stays "
-                      "available to activate again; a second roll-back goes further back, "
-                      "not back to it.")  # fmt: skip
+                      question=gettext("Roll back to {version}?").format(version=target.id),
+                      confirm=gettext("Yes, roll back to {version}").format(version=target.id),
+                      effect=gettext("It replaces {current}, which stays available to activate again; a "
+                                     "second roll-back goes further back, not back to it.").format(
+                          current=_shown(current)))  # fmt: skip
     try:
         restored = roll_back(engine, user.id)
     except ActivationError as exc:
         return redirect(f"/models?error={exc}")
     request.app.state.matcher.refresh()
     return redirect(f"/models?done=Rolled back: {restored.id} is the active version again")
+
+
+def _shown(version: ModelVersion | None) -> str:
+    return version.id if version else gettext("no version")
