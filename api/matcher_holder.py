@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from api.model_registry import activation_history, active_version, load_version
+from features.errors import SSTCError
 from matching.matcher import Matcher
 from matching.persistence import ModelFileError
 from models import ModelVersion
@@ -89,6 +90,18 @@ class MatcherHolder:
             self._refused[row.id] = str(exc)
             log.error("refused model %s, still serving %s: %s", row.id, self._version, exc)
             return False
+        warm_up(matcher)
         self._matcher, self._version = matcher, row.id
         log.info("now serving model %s", row.id)
         return True
+
+
+def warm_up(matcher: Matcher) -> None:
+    """Answer one need before serving, so that what is built once per process (the taxonomy's
+    index, the country name resolver, the history view and its norms, the capitals' distances)
+    is not built during a caller's request: on a busy machine that took seconds."""
+    country = next(iter(matcher.country_names_), None)
+    try:
+        matcher.recommend([matcher.resolve({"country": country, "text": "water, health and schools"})])
+    except SSTCError as exc:  # the first caller pays instead; the model itself loaded and checked
+        log.warning("could not warm up the model: %s", exc)
