@@ -72,8 +72,12 @@ class Feature:
             return ""
         grown = math.expm1(value) if value < 700 else math.inf  # e^value - 1, for log-counts
         count = round(grown) if value < 50 else 0
-        closeness = next((word for least, word in CLOSENESS if value >= least), CLOSENESS[-1][1])
+        closeness = _closeness(value) if "{closeness" in template else ""
         return template.format(f=facts, value=value, count=count, km=grown * 1000, closeness=closeness)
+
+
+def _closeness(similarity: float) -> str:
+    return next((word for least, word in CLOSENESS if similarity >= least), CLOSENESS[-1][1])
 
 
 class FeatureSet:
