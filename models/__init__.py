@@ -19,13 +19,13 @@ from models.vocab import (
 
 __all__ = [
     "ApiKey",
-    "KeyRevision",
     "CatalogueChange",
     "Country",
     "Decision",
     "Facilitator",
     "FacilitatorKind",
     "IncomeGroup",
+    "KeyRevision",
     "Modality",
     "ModelActivation",
     "ModelStatus",
