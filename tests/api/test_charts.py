@@ -8,7 +8,8 @@ from api.pages.charts import WIDTH, waterfall
 from api.pages.triad_view import triad_view
 from features.provider_features import PROVIDER_FEATURES
 
-NAMES = [PROVIDER_FEATURES.qualified(f) for f in PROVIDER_FEATURES.features]
+# the features a model without the (optional) semantic ones explains, in declaration order
+NAMES = [PROVIDER_FEATURES.qualified(f) for f in PROVIDER_FEATURES.features if f.group != "semantic"]
 
 
 def suggestion(values: list[float]) -> dict:
