@@ -22,6 +22,18 @@ def visible_need(session: Session, key: ApiKey, need_id: int) -> Need:
     return need
 
 
+def visible_suggestion(session: Session, key: ApiKey, suggestion_id: int) -> Suggestion:
+    """The suggestion, or 404 — also when its need belongs to another country."""
+    suggestion = session.get(Suggestion, suggestion_id)
+    if suggestion is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found")
+    try:
+        visible_need(session, key, suggestion.need_id)
+    except HTTPException:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found") from None
+    return suggestion
+
+
 def check_country(key: ApiKey, country: str) -> None:
     if key.role == Role.country_office and country != key.country:
         raise HTTPException(

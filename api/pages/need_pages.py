@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import col, select
@@ -17,6 +17,7 @@ from api.needs_store import (
     resolved_need,
     store_suggestions,
     visible_need,
+    visible_suggestion,
 )
 from api.pages.charts import waterfall
 from api.pages.errors import in_words_all, page_error
@@ -38,7 +39,7 @@ from api.pages.triad_view import triad_view
 from api.review_carry_over import key_names, latest_changes, triad_of, triad_reviews
 from api.triad_follow_up import latest_closure, triad_outcomes
 from features.errors import SSTCError, UnknownNameError
-from models import Country, Decision, Facilitator, Need, NeedCreate, Provider, Review, Role, Suggestion
+from models import Country, Decision, Facilitator, Need, NeedCreate, Provider, Review, Role
 
 router = APIRouter(include_in_schema=False)
 NEED_FORM = "need"
@@ -224,9 +225,7 @@ def review(
     _: None = CSRF,
 ) -> Response:
     allow(user, Role.helpdesk)
-    suggestion = session.get(Suggestion, suggestion_id)
-    if suggestion is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found")
+    suggestion = visible_suggestion(session, user, suggestion_id)
     session.add(Review(suggestion_id=suggestion_id, decision=decision, comment=comment, reviewer_id=user.id))
     session.commit()
     words = {

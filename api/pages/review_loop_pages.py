@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import RowId, SessionDep
-from api.needs_store import latest_suggestions, resolved_need, store_suggestions, visible_need
+from api.needs_store import (
+    latest_suggestions,
+    resolved_need,
+    store_suggestions,
+    visible_need,
+    visible_suggestion,
+)
 from api.pages.errors import page_error
 from api.pages.page_language import N_, gettext
 from api.pages.rendering import redirect, render
 from api.pages.session import CSRF, User, allow
 from api.review_carry_over import latest_changes, triad_reviews
 from api.triad_follow_up import FollowUpRefused, close_need, record_outcome
-from models import NeedOutcome, Role, Suggestion, TriadStage
+from models import NeedOutcome, Role, TriadStage
 
 router = APIRouter(include_in_schema=False)
 NEED_OUTCOMES = {
@@ -112,9 +118,7 @@ def outcome(
     _: None = CSRF,
 ) -> Response:
     allow(user, Role.helpdesk)
-    suggestion = session.get(Suggestion, suggestion_id)
-    if suggestion is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"suggestion {suggestion_id} not found")
+    suggestion = visible_suggestion(session, user, suggestion_id)
     need = visible_need(session, user, suggestion.need_id)
     back = (f"/needs/{need.id}#suggestion-{suggestion_id}", N_("Back to the triad"))
     if stage not in {s.value for s in TriadStage}:

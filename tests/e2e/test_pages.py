@@ -22,6 +22,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 FRENCH_TITLE = "Cantines scolaires et achats aux petits producteurs"
 SOLAR_TITLE = "Solar irrigation pumps for Senegalese smallholders"
 UNDP_CAVEAT = "United Nations Development Programme rarely lists technology transfer"
+SIZES = [(1366, 900), (390, 844)]  # a laptop's and a phone's viewport
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,18 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
         yield launched
         launched.close()
+
+
+@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}px")
+def desk(request: pytest.FixtureRequest, browser: Browser, live_sqlite: LiveService) -> Iterator[Page]:
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(f"{live_sqlite.url}/login")
+    page.get_by_label("API key").fill(live_sqlite.keys["helpdesk"])
+    page.get_by_role("button", name="Sign in").click()
+    yield page
+    context.close()
 
 
 def signed_in(browser: Browser, live: LiveService, who: str, width: int = 1200) -> Page:

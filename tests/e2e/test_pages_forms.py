@@ -5,32 +5,17 @@ sending the need form twice stores one need."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, Response, expect
+from playwright.sync_api import Page, Response, expect
 
 from api.db import get_engine
 from tests.e2e.conftest import LiveService
-from tests.e2e.test_pages import browser, shot
+from tests.e2e.test_pages import browser, desk, shot
 
-__all__ = ["browser"]  # the module's Chromium, shared with test_pages
-SIZES = [(1366, 900), (390, 844)]
+__all__ = ["browser", "desk"]  # the module's Chromium and signed-in help desk, from test_pages
 NOT_PLAIN = re.compile(r"^\s*[\[{]|unable to parse|Input should|\"loc\"|value_error|Traceback")
 HOSTILE = "<script>document.title='owned'</script>"
 LONG = "y" * 5000
-
-
-@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}px")
-def desk(request: pytest.FixtureRequest, browser: Browser, live_sqlite: LiveService) -> Iterator[Page]:
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.goto(f"{live_sqlite.url}/login")
-    page.get_by_label("API key").fill(live_sqlite.keys["helpdesk"])
-    page.get_by_role("button", name="Sign in").click()
-    yield page
-    context.close()
 
 
 def plain_html(page: Page, response: Response | None) -> None:

@@ -6,31 +6,16 @@ partnership of the history), and the need is closed with its outcome and leaves 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
 from api.db import get_engine
 from models import Need, NeedStatus, Partnership
 from tests.e2e.conftest import LiveService
-from tests.e2e.test_pages import browser, shot
+from tests.e2e.test_pages import browser, desk, shot
 
-__all__ = ["browser"]  # the module's Chromium
-SIZES = [(1366, 900), (390, 844)]
-
-
-@pytest.fixture(params=SIZES, ids=lambda size: f"{size[0]}px")
-def desk(request: pytest.FixtureRequest, browser: Browser, live_sqlite: LiveService) -> Iterator[Page]:
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.goto(f"{live_sqlite.url}/login")
-    page.get_by_label("API key").fill(live_sqlite.keys["helpdesk"])
-    page.get_by_role("button", name="Sign in").click()
-    yield page
-    context.close()
+__all__ = ["browser", "desk"]  # the module's Chromium and signed-in help desk, from test_pages
 
 
 def fits(page: Page) -> None:
