@@ -34,17 +34,44 @@ RUN_AXE = """async () => {
 }"""
 
 
-def pages_to_walk(live: LiveService) -> list[str]:
+def pages_to_walk(live: LiveService) -> tuple[list[str], str]:
+    """The pages reached by a link, and the active model version (for its confirmation page). The
+    need is run twice with a decision between, so its page shows the changes, the carried-over
+    decision and the accepted triad's outcome form."""
     with live.client("admin") as api:
         need = api.post("/api/v1/needs", json=NEED).json()
+        earlier = api.post(f"/api/v1/needs/{need['id']}/suggestions").json()
+        api.post(f"/api/v1/suggestions/{earlier[0]['id']}/reviews", json={"decision": "accept"})
         triads = api.post(f"/api/v1/needs/{need['id']}/suggestions").json()
+        version = next(v["id"] for v in api.get("/api/v1/models").json() if v["status"] == "active")
     n, first, second = need["id"], triads[0], triads[1]
+    facilitator = next(t["facilitator"]["id"] for t in triads if t["facilitator"])
     return [
         "/queue", "/queue?max_age_days=abc&country=Narnia", "/needs", "/needs/new", f"/needs/{n}",
         f"/needs/{n}/compare?first={first['id']}&second={second['id']}", f"/needs/{n}/run-again",
         "/catalogue", "/catalogue?q=brazil&kind=providers", f"/catalogue/provider/{first['provider']['id']}",
-        "/models", "/needs/999999",
-    ]  # fmt: skip
+        f"/catalogue/facilitator/{facilitator}", "/models", "/needs/999999",
+    ], version  # fmt: skip
+
+
+def posted_pages(page: Page, base: str, version: str) -> dict[str, Page]:
+    """Pages only a form sent reaches: the need form sent blank (its errors, what was typed kept)
+    and the confirmation asked before a model version is activated."""
+    page.goto(f"{base}/needs/new")
+    page.locator("form[action='/needs/new'] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/needs/new") and page.locator("form[action='/needs/new']").count() == 1
+    reached = {"/needs/new (sent blank)": violations(page)}
+    page.goto(f"{base}/models")
+    with page.expect_navigation():
+        page.evaluate(
+            """version => { const form = document.querySelector("form[action='/models/train']");
+            form.action = `/models/${version}/activate`; form.submit(); }""",
+            version,
+        )
+    assert page.url.endswith(f"/models/{version}/activate") and page.locator("h1").count() == 1
+    reached[f"/models/{version}/activate"] = violations(page)
+    return {path: found for path, found in reached.items() if found}
 
 
 def violations(page: Page) -> list[dict[str, Any]]:
@@ -58,7 +85,7 @@ def test_every_page_has_no_axe_violation_at_both_widths_in_english_and_french(
 ) -> None:
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run `npm ci --prefix tests/e2e` (make test does)")
-    paths = pages_to_walk(live_sqlite)
+    paths, version = pages_to_walk(live_sqlite)
     failures: dict[str, list[dict[str, Any]]] = {}
     for lang, marker in (("en", "Review queue"), ("fr", "File de revue")):
         for width, height in SIZES:
@@ -92,5 +119,7 @@ def test_every_page_has_no_axe_violation_at_both_widths_in_english_and_french(
                         width,
                         path,
                     )
+            posted = posted_pages(page, live_sqlite.url, version)
+            failures |= {f"{lang} {width}px {path}": found for path, found in posted.items()}
             context.close()
     assert not failures, json.dumps(failures, indent=1, ensure_ascii=False)
