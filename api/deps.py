@@ -68,14 +68,16 @@ def get_current_key(
 CurrentKey = Annotated[ApiKey, Depends(get_current_key)]
 
 
-def require(*roles: Role) -> Callable[[ApiKey], Coroutine[Any, Any, ApiKey]]:
-    """A dependency that lets only the given roles through (admin always may)."""
+def require(*roles: Role, why: str = "") -> Callable[[ApiKey], Coroutine[Any, Any, ApiKey]]:
+    """A dependency that lets only the given roles through (admin always may); `why`, when given,
+    opens the 403's message (whose work the action is)."""
     allowed = {*roles, Role.admin}
+    names = ", ".join(sorted(r.value for r in allowed))
+    refusal = (f"{why}; " if why else "") + f"this action needs one of the roles: {names}"
 
     async def check(key: CurrentKey) -> ApiKey:
         if key.role not in allowed:
-            names = ", ".join(sorted(r.value for r in allowed))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this action needs one of the roles: {names}")
+            raise HTTPException(status.HTTP_403_FORBIDDEN, refusal)
         return key
 
     return check

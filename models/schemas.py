@@ -7,6 +7,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.follow_up import NeedOutcome
 from models.vocab import Decision, ModelStatus, NeedStatus, Role
 
 Item = TypeVar("Item")
@@ -134,6 +135,16 @@ class ReviewCreate(BaseModel):
     )
 
     decision: Decision
+    comment: str = Field(default="", max_length=4000)
+
+
+class NeedCloseRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"outcome": "partnered", "comment": "Agreed with Brazil and WFP."}]},
+    )
+
+    outcome: NeedOutcome
     comment: str = Field(default="", max_length=4000)
 
 

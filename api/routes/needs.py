@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.responses import Response
 from sqlmodel import col, select
 
@@ -20,12 +20,15 @@ from api.needs_store import (
     suggestion_public,
     visible_need,
 )
+from api.triad_follow_up import FollowUpRefused, close_need
 from matching.answers import Explain
 from models import ApiKey, Facilitator, Need, NeedCreate, NeedStatus, Provider, Role
-from models.schemas import MatchAnswer, NeedPublic, Page, SuggestionPublic
+from models.schemas import MatchAnswer, NeedCloseRequest, NeedPublic, Page, SuggestionPublic
 
 router = APIRouter(prefix="/api/v1", tags=["needs"])
 Writer = Annotated[ApiKey, Depends(require(Role.country_office, Role.helpdesk))]
+CLOSER = "the help desk closes a need, with its outcome"
+Closer = Annotated[ApiKey, Depends(require(Role.helpdesk, why=CLOSER))]
 
 
 @router.post(
@@ -74,13 +77,14 @@ def read_need(need_id: RowId, key: CurrentKey, session: SessionDep) -> NeedPubli
     return need_public(visible_need(session, key, need_id))
 
 
-@router.post("/needs/{need_id}/close", operation_id="close_need", summary="Close a need")
-def close_need(need_id: RowId, key: Writer, session: SessionDep) -> NeedPublic:
-    """Mark a need closed (it leaves the review queue); closing twice is harmless."""
+@router.post("/needs/{need_id}/close", operation_id="close_need", summary="Close a need with its outcome")
+def close(need_id: RowId, body: NeedCloseRequest, key: Closer, session: SessionDep) -> NeedPublic:
+    """Close an open need with its outcome and an optional comment; it leaves the review queue."""
     need = visible_need(session, key, need_id)
-    need.status = NeedStatus.closed
-    session.add(need)
-    session.commit()
+    try:
+        close_need(session, need, body.outcome, body.comment, key)
+    except FollowUpRefused as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from exc
     session.refresh(need)
     return need_public(need)
 

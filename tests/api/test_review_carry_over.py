@@ -201,3 +201,36 @@ def test_only_the_help_desk_closes_a_need_and_a_closed_need_leaves_the_queue(ser
         assert [(c.outcome, c.comment) for c in closures] == [
             ("no_suitable_partner", "No Lusophone provider free")
         ]
+
+
+def test_the_api_closes_a_need_only_for_the_help_desk_and_only_with_an_outcome(service: Service) -> None:
+    client, desk = service.client, service.as_("helpdesk")
+    body = {**SCHOOL_MEALS, "title": "Closing over the API"}
+    need = client.post("/api/v1/needs", json=body, headers=service.as_("mozambique")).json()
+    url = f"/api/v1/needs/{need['id']}/close"
+    refused = client.post(url, json={"outcome": "withdrawn"}, headers=service.as_("mozambique"))
+    assert refused.status_code == 403 and refused.json() == {
+        "detail": "the help desk closes a need, with its outcome; "
+        "this action needs one of the roles: admin, helpdesk"
+    }
+    missing = client.post(url, json={"comment": "done"}, headers=desk)
+    assert missing.status_code == 422
+    assert [(e["field"], e["message"]) for e in missing.json()["detail"]] == [("outcome", "Field required")]
+    unknown = client.post(url, json={"outcome": "solved"}, headers=desk)
+    assert unknown.status_code == 422 and [e["field"] for e in unknown.json()["detail"]] == ["outcome"]
+    assert "'partnered', 'no_suitable_partner' or 'withdrawn'" in unknown.json()["detail"][0]["message"]
+    assert client.get(f"/api/v1/needs/{need['id']}", headers=desk).json()["status"] == "open"
+
+    closed = client.post(url, json={"outcome": "partnered", "comment": " Agreed with WFP "}, headers=desk)
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    again = client.post(url, json={"outcome": "withdrawn"}, headers=service.as_("admin"))
+    assert again.status_code == 409
+    assert again.json() == {"detail": f"Need {need['id']} is already closed; it was not closed again."}
+    with Session(get_engine(service.settings.database_url)) as session:
+        closures = session.exec(select(NeedClosure).where(NeedClosure.need_id == need["id"])).all()
+        assert [(c.outcome, c.comment) for c in closures] == [("partnered", "Agreed with WFP")]
+        assert closures[0].closed_by is not None
+    with signed_in(service, service.keys["helpdesk"]):
+        page = words(client.get(f"/needs/{need['id']}").text)
+        assert "Status closed — Partnered: a triad was agreed; closed by " in page
+        assert "— “Agreed with WFP”" in page
