@@ -12,7 +12,7 @@ from api.model_registry import active_version
 from api.security import create_key
 from features.catalogue import Catalogue
 from models import Role
-from tests.api.conftest import seeded_database
+from tests.seeded_databases import seeded_database
 
 
 def test_with_no_loadable_version_the_503_names_the_version_and_the_reason(

@@ -16,7 +16,6 @@ from sqlmodel import Session, func, select
 
 from api.db import get_engine
 from api.settings import Settings
-from features.catalogue import Catalogue
 from models import (
     ApiKey,
     Facilitator,
@@ -28,7 +27,7 @@ from models import (
     Review,
     Suggestion,
 )
-from tests.api.conftest import BACKENDS, database_url, make_keys, seeded_database
+from tests.seeded_databases import BACKENDS, SeededDatabase, SeededTemplates
 
 
 @dataclass
@@ -70,27 +69,26 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def live(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    seeded_templates: SeededTemplates,
 ) -> Iterator[LiveService]:
     """A real uvicorn server with two workers on a free loopback port, on a seeded database."""
-    directory = tmp_path_factory.mktemp("live")
-    for url in database_url(request.param, directory):
-        yield from _serve(directory, catalogue, url)
-        get_engine(url).dispose()
+    yield from _serve(seeded_templates.copy(request.param, tmp_path_factory.mktemp("live")))
 
 
 @pytest.fixture(scope="module")
-def live_sqlite(tmp_path_factory: pytest.TempPathFactory, catalogue: Catalogue) -> Iterator[LiveService]:
+def live_sqlite(
+    tmp_path_factory: pytest.TempPathFactory, seeded_templates: SeededTemplates
+) -> Iterator[LiveService]:
     """The same real server, on SQLite only (the browser tests)."""
-    directory = tmp_path_factory.mktemp("pages")
-    yield from _serve(directory, catalogue, f"sqlite:///{directory / 'sstc.db'}")
+    yield from _serve(seeded_templates.copy("sqlite", tmp_path_factory.mktemp("pages")))
 
 
-def _serve(directory: Path, catalogue: Catalogue, url: str) -> Iterator[LiveService]:
-    settings = seeded_database(directory, catalogue, url)
-    keys = make_keys(settings)
-    with running_server(settings, directory / "server.log") as base:
-        yield LiveService(base, keys, settings)
+def _serve(copies: Iterator[SeededDatabase]) -> Iterator[LiveService]:
+    for seeded in copies:
+        with running_server(seeded.settings, seeded.settings.data_dir / "server.log") as base:
+            yield LiveService(base, seeded.keys, seeded.settings)
 
 
 @contextmanager

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from features.catalogue import Catalogue
-from tests.api.conftest import make_keys, seeded_database
 from tests.e2e.conftest import free_port
+from tests.seeded_databases import make_keys, seeded_database
 
 
 def pg(command: str) -> None:

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.settings import Settings
 from features.catalogue import Catalogue
-from tests.api.conftest import seeded_database
+from tests.seeded_databases import seeded_database
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
