@@ -78,6 +78,7 @@ def compose(
     )
     explainer = matcher.explainer_
     partnership_cosines = explainer.partnership_similarity(need, vector) if explain else np.zeros(0)
+    p_names, f_names = matcher.provider_ranker_.output_names(), matcher.facilitator_ranker_.output_names()
     provider_records: dict[int, list[Contribution]] = {}  # a provider may fill two places
     summaries: dict[int, str] = {}
     for rank, (item, penalty) in enumerate(zip(shortlist[picked], penalties, strict=True), start=1):
@@ -91,17 +92,20 @@ def compose(
         if p not in provider_records:
             facts = explainer.facts(need, partnership_cosines, int(providers[p]))
             summaries[p] = facts.match_summary
-            provider_records[p] = explainer.records(PROVIDER_FEATURES, facts,
-                matcher.provider_ranker_.output_names(), p_values[p], p_contrib[p])  # fmt: skip
+            provider_records[p] = explainer.records(
+                PROVIDER_FEATURES, facts, p_names, p_values[p], p_contrib[p]
+            )
         triad.summary = summaries[p]
         triad.contributions = list(provider_records[p])
         if f is not None:
             f_values, f_contrib = triads.explain(p, int(item % n_f))
             facts = explainer.facts(need, partnership_cosines, int(providers[p]), f)
-            triad.contributions += explainer.records(FACILITATOR_FEATURES, facts,
-                matcher.facilitator_ranker_.output_names(), f_values, f_contrib)  # fmt: skip
+            triad.contributions += explainer.records(
+                FACILITATOR_FEATURES, facts, f_names, f_values, f_contrib
+            )
             triad.alternatives = _alternatives(
                 matcher,
+                f_names,
                 need,
                 partnership_cosines,
                 triads,
@@ -120,6 +124,7 @@ def compose(
 
 def _alternatives(
     matcher: Matcher,
+    names: list[str],
     need: ResolvedNeed,
     similarity: np.ndarray,
     triads: TriadScores,
@@ -138,7 +143,6 @@ def _alternatives(
         f = int(facilitators[j])
         values, contributions = triads.explain(p, int(j))
         facts = matcher.explainer_.facts(need, similarity, int(providers[p]), f)
-        records = matcher.explainer_.records(FACILITATOR_FEATURES, facts,
-            matcher.facilitator_ranker_.output_names(), values, contributions)  # fmt: skip
+        records = matcher.explainer_.records(FACILITATOR_FEATURES, facts, names, values, contributions)
         out.append(Alternative(f, base + float(contributions.sum()), base, records))
     return out
