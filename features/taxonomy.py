@@ -84,6 +84,7 @@ class Taxonomy:
     def __init__(self, entries: dict[Field, list[dict]], fuzzy_cutoff: float = 0.85) -> None:
         self.fuzzy_cutoff = fuzzy_cutoff
         self.terms: dict[Field, dict[str, Term]] = {f: {} for f in FIELDS}
+        self.names: dict[Field, dict[str, dict[str, str]]] = {f: {} for f in FIELDS}  # code: {language: name}
         self._index: dict[str, set[Term]] = {}  # keywords: tag text and resolve fields
         self._words: dict[str, set[Term]] = {}  # keywords and synonyms: resolve fields only
         for name in FIELDS:
@@ -91,6 +92,7 @@ class Taxonomy:
                 code = str(entry["code"])
                 term = Term(name, code, entry["name"]["en"], tuple(entry.get("sdgs", ())))
                 self.terms[name][code] = term
+                self.names[name][code] = dict(entry["name"])
                 phrases = [*entry["name"].values(), *_flatten(entry.get("keywords", {}).values())]
                 if name != "sdg":
                     phrases.append(code.replace("_", " "))
@@ -112,6 +114,11 @@ class Taxonomy:
 
     def codes(self, name: Field) -> list[str]:
         return sorted(self.terms[name], key=_code_order)
+
+    def name_in(self, name: Field, code: str, language: str) -> str:
+        """A term's name in one of the taxonomy's languages (English where it has none in that one)."""
+        names = self.names[name][code]
+        return names.get(language) or names["en"]
 
     def tag(self, text: str) -> Tags:
         """Every taxonomy term whose keyword occurs in the text.

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from api.pages.engine_wording import EngineWording
+from api.pages.page_language import DEFAULT
 from matching.reports import waterfall_steps
 
 WIDTH, ROW, LABEL_LINE, BAR = 400, 40, 16, 14
@@ -35,7 +37,11 @@ class Waterfall:
     score: float
 
 
-def waterfall(suggestion: dict[str, Any], top: int = NAMED_BARS) -> Waterfall:
+def waterfall(
+    suggestion: dict[str, Any], top: int = NAMED_BARS, wording: EngineWording | None = None
+) -> Waterfall:
+    """The bars' labels in the page's language with `wording` (as the engine words them without)."""
+    wording = wording or EngineWording(locale=DEFAULT)
     steps = waterfall_steps(suggestion, top)
     low = min(0.0, float(steps[["start", "end"]].min().min()))
     high = max(0.0, float(steps[["start", "end"]].max().max()))
@@ -45,8 +51,10 @@ def waterfall(suggestion: dict[str, Any], top: int = NAMED_BARS) -> Waterfall:
         return 2 + (value - low) / span * (WIDTH - 4)
 
     bars = []
-    for i, step in enumerate(steps.to_dict("records")):
+    rows = steps.to_dict("records")
+    for i, step in enumerate(rows):
         start, end, value = float(step["start"]), float(step["end"]), float(step["contribution"])
         left, right = sorted((x(start), x(end)))
-        bars.append(Bar(str(step["label"]), value, left, max(right - left, 1.0), 4 + i * ROW, value < 0))
+        label = wording.bar_label(step, rest=i == len(rows) - 1)
+        bars.append(Bar(label, value, left, max(right - left, 1.0), 4 + i * ROW, value < 0))
     return Waterfall(bars, WIDTH, 8 + len(bars) * ROW, x(0.0), x(suggestion["score"]), suggestion["score"])

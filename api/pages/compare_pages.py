@@ -10,7 +10,7 @@ from api.deps import RowId, SessionDep
 from api.needs_store import latest_suggestions, visible_need
 from api.pages.errors import page_error
 from api.pages.page_language import N_, gettext
-from api.pages.rendering import render
+from api.pages.rendering import engine_wording, render
 from api.pages.session import User
 from api.pages.triad_comparison import compare_triads
 from models import Facilitator, Provider
@@ -36,6 +36,6 @@ def compare_page(request: Request, need_id: RowId, user: User, session: SessionD
     facilitators = {first.facilitator_id, second.facilitator_id}
     names |= {f.id: f.name for f in session.exec(
         select(Facilitator).where(col(Facilitator.id).in_(facilitators)))}  # fmt: skip
-    comparison = compare_triads(first, second)
+    comparison = compare_triads(first, second, engine_wording(session), names)
     triads = [(first, comparison.first), (second, comparison.second)]
     return render(request, "compare.html", user, need=need, triads=triads, rows=comparison.rows, names=names)

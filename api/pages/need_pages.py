@@ -20,10 +20,11 @@ from api.needs_store import (
     visible_suggestion,
 )
 from api.pages.charts import waterfall
+from api.pages.engine_wording import Parties
 from api.pages.errors import in_words_all, page_error
 from api.pages.page_filters import shown
 from api.pages.page_language import N_, gettext
-from api.pages.rendering import redirect, render
+from api.pages.rendering import engine_wording, redirect, render
 from api.pages.review_loop_pages import NEED_OUTCOMES, STAGES, flash
 from api.pages.session import (
     CSRF,
@@ -171,19 +172,20 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
         )
     }
     names |= {f.id: f.name for f in session.exec(select(Facilitator))}
-    items = [
-        {
-            "row": r,
-            "provider": names.get(r.provider_id, r.provider_id),
-            "facilitator": names.get(r.facilitator_id or "", None),
+    wording = engine_wording(session)
+    items = []
+    for r in rows:
+        provider, facilitator = names.get(r.provider_id, r.provider_id), names.get(r.facilitator_id or "")
+        suggestion = {"prior": r.prior, "score": r.score, "contributions": r.contributions}
+        items.append({
+            "row": r, "provider": provider, "facilitator": facilitator,
             "decision": decisions.get(r.id or 0),
             "history": history.get(triad_of(r), []),
             "outcomes": outcomes.get(triad_of(r), []),
-            "chart": waterfall({"prior": r.prior, "score": r.score, "contributions": r.contributions}),
-            "view": triad_view(r.contributions, r.reasons, r.match_strength, r.alternatives),
-        }
-        for r in rows
-    ]
+            "chart": waterfall(suggestion, wording=wording),
+            "view": triad_view(r.contributions, r.reasons, r.match_strength, r.alternatives, wording,
+                               Parties(provider, facilitator or "")),
+        })  # fmt: skip
     dropped = {triad_of(r): history.get(triad_of(r), []) for r in changes.dropped} if changes else {}
     closure = latest_closure(session, need_id)
     who = key_names(

@@ -8,10 +8,13 @@ from typing import Any
 from fastapi import Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from sqlmodel import Session, select
 
 from api.pages import page_language
+from api.pages.engine_wording import EngineWording
 from api.pages.session import csrf_token
 from features.taxonomy import default_taxonomy
+from models import Country
 
 
 def language_context(request: Request) -> dict[str, Any]:
@@ -56,6 +59,13 @@ def render(
 ) -> HTMLResponse:
     context.update(user=user, csrf=csrf_token(request), taxonomy=default_taxonomy())
     return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def engine_wording(session: Session) -> EngineWording:
+    """The engine's words in the request's language; its reasons quote countries by catalogue name."""
+    if page_language.current_locale() == page_language.DEFAULT:
+        return EngineWording()
+    return EngineWording({name: iso2 for name, iso2 in session.exec(select(Country.name, Country.iso2))})
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -1,13 +1,14 @@
 """What the need page says about one triad: match strength in words, reasons split from caveats by
-the effect of the record each comes from, and the other facilitators with their strongest reasons."""
+the effect of the record each comes from, and the other facilitators with their strongest reasons;
+labels and reasons in the page's language (`EngineWording`; as stored without one)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from api.pages.page_language import N_
-from matching.explanations import feature_label
+from api.pages.engine_wording import EngineWording, Parties
+from api.pages.page_language import DEFAULT, N_
 
 DIRECTION = {"raises": N_("raises the score"), "lowers": N_("lowers the score"), "none": N_("no effect")}
 ALTERNATIVE_REASONS = 3
@@ -17,6 +18,7 @@ ALTERNATIVE_REASONS = 3
 class Reason:
     text: str
     caveat: bool
+    lang: str | None = None  # the text's language where it is not the page's
 
 
 @dataclass
@@ -35,6 +37,7 @@ class TriadView:
     alternatives: list[AlternativeView]
     directions: list[str]
     labels: list[str]  # each record's feature in plain words
+    record_reasons: list[Reason] = field(default_factory=list)  # each record's reason
 
 
 def effect(record: dict[str, Any]) -> str:
@@ -50,10 +53,17 @@ def percent(strength: float) -> int:
     return round(max(0.0, min(1.0, strength)) * 100)
 
 
-def _strongest_reasons(records: list[dict[str, Any]], limit: int) -> list[Reason]:
+def _strongest_reasons(
+    records: list[dict[str, Any]], limit: int, wording: EngineWording, parties: Parties
+) -> list[Reason]:
     worded = [r for r in records if r.get("reason")]
     worded.sort(key=lambda r: -abs(float(r["contribution"])))
-    return [Reason(str(r["reason"]), effect(r) == "lowers") for r in worded[:limit]]
+    return [_reason(r, wording, parties) for r in worded[:limit]]
+
+
+def _reason(record: dict[str, Any], wording: EngineWording, parties: Parties) -> Reason:
+    said = wording.reason(record, parties)
+    return Reason(said.text, effect(record) == "lowers", said.lang)
 
 
 def triad_view(
@@ -61,25 +71,37 @@ def triad_view(
     reasons: list[str],
     match_strength: float,
     alternatives: list[dict[str, Any]] | None,
+    wording: EngineWording | None = None,
+    parties: Parties | None = None,
 ) -> TriadView:
     """Reasons keep the engine's order (by |contribution|); a reason whose record lowers the score is
     a caveat. Every worded record that lowers the score is listed as a caveat, also the small ones
     the five reasons leave out, strongest first. A row stored before match strength and alternatives
-    were kept (alternatives NULL) has no match strength to show."""
+    were kept (alternatives NULL) has no match strength to show. `parties` are the names the
+    reasons quote (the provider and the facilitator)."""
+    wording = wording or EngineWording(locale=DEFAULT)
+    parties = parties or Parties("")
     by_text = {str(c["reason"]): c for c in contributions if c.get("reason")}
-    helps = [Reason(r, False) for r in reasons if r not in by_text or effect(by_text[r]) != "lowers"]
+    helps = []
+    for text in reasons:
+        record = by_text.get(text)
+        if record is None:
+            said = wording.summary(text, parties)
+            helps.append(Reason(said.text, False, said.lang))
+        elif effect(record) != "lowers":
+            helps.append(_reason(record, wording, parties))
     lowering = [c for c in contributions if effect(c) == "lowers"]
-    caveats = _strongest_reasons(lowering, len(lowering))
-    others = [
-        AlternativeView(
-            name=str(a["facilitator"]["name"]),
-            percent=percent(float(a.get("match_strength", 0.0))),
-            score=float(a["score"]),
-            reasons=_strongest_reasons(list(a.get("contributions", [])), ALTERNATIVE_REASONS),
+    caveats = _strongest_reasons(lowering, len(lowering), wording, parties)
+    others = []
+    for a in alternatives or []:
+        name = str(a["facilitator"]["name"])
+        records = list(a.get("contributions", []))
+        found = _strongest_reasons(records, ALTERNATIVE_REASONS, wording, Parties(parties.provider, name))
+        others.append(
+            AlternativeView(name, percent(float(a.get("match_strength", 0.0))), float(a["score"]), found)
         )
-        for a in alternatives or []
-    ]
     directions = [DIRECTION[effect(c)] for c in contributions]
-    labels = [str(c.get("label") or feature_label(str(c["feature"]))) for c in contributions]
+    labels = [wording.label(c) for c in contributions]
     strength = None if alternatives is None else percent(match_strength)
-    return TriadView(strength, helps, caveats, others, directions, labels)
+    worded = [_reason(c, wording, parties) for c in contributions]
+    return TriadView(strength, helps, caveats, others, directions, labels, worded)
