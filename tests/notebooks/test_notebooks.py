@@ -53,15 +53,28 @@ def test_catalogue_notebook(settings: Settings, tmp_path: Path, catalogue: Catal
     assert list(summary["top_provider_countries"])[:2] in (["IND", "BRA"], ["BRA", "IND"])
 
 
-def test_a_notebook_opened_in_its_folder_reads_database_url_like_the_cli(
-    settings: Settings, tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """As Jupyter runs it: working folder notebooks/, no parameters, only DATABASE_URL set."""
-    for name in [n for n in os.environ if n.startswith("SSTC_")]:
-        monkeypatch.delenv(name)
+# as a person would run each from Jupyter, its parameters as committed (02_retrain_and_evaluate is
+# run so by test_retrain_notebook_takes_the_source_shift_protocol)
+IN_ITS_FOLDER = {"01_catalogue": {}, "03_explain_a_match": {"k": 3}}
+
+
+def only_database_url(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    for variable in [n for n in os.environ if n.startswith("SSTC_")]:
+        monkeypatch.delenv(variable)
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    summary = run("01_catalogue", tmp_path, cwd=NOTEBOOKS)
-    assert summary["partnerships"] == len(catalogue.partnerships)
+
+
+@pytest.mark.parametrize("name", sorted(IN_ITS_FOLDER))
+def test_a_notebook_opened_in_its_folder_reads_database_url_like_the_cli(
+    name: str, settings: Settings, tmp_path: Path, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As Jupyter runs it: working folder notebooks/, only DATABASE_URL set (no SSTC_ setting)."""
+    only_database_url(settings, monkeypatch)
+    summary = run(name, tmp_path, cwd=NOTEBOOKS, **IN_ITS_FOLDER[name])
+    if name == "01_catalogue":
+        assert summary["partnerships"] == len(catalogue.partnerships)
+    else:
+        assert len(summary["providers"]) == 3 and summary["max_sum_error"] <= 1e-9
 
 
 def test_the_default_data_folders_are_the_projects_from_any_folder(
@@ -102,12 +115,13 @@ def test_explain_notebook(settings: Settings, tmp_path: Path) -> None:
     assert result["max_sum_error"] <= 1e-9
 
 
-def test_retrain_notebook_takes_the_source_shift_protocol(settings: Settings, tmp_path: Path) -> None:
+def test_retrain_notebook_takes_the_source_shift_protocol(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also run as Jupyter runs it: working folder notebooks/, only DATABASE_URL set."""
+    only_database_url(settings, monkeypatch)
     rankers = ["popular-facilitators", "popular-pairs"]
-    notebook = run(
-        "02_retrain_and_evaluate", tmp_path, database_url=settings.database_url, split="source-shift",
-        rankers=rankers, model_dir=str(settings.model_dir),
-    )  # fmt: skip
+    notebook = run("02_retrain_and_evaluate", tmp_path, cwd=NOTEBOOKS, split="source-shift", rankers=rankers)
     cli = CliRunner().invoke(
         app,
         ["evaluate", "--json", "--protocol", "source-shift", *[f"--ranker={r}" for r in rankers],
