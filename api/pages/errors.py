@@ -41,11 +41,15 @@ def page_error(
     headers: Mapping[str, str] | None = None,
     link: tuple[str, str] | None = None,
 ) -> HTMLResponse:
-    """The error page; `link` is (address, words) for the one next step that makes sense."""
+    """The error page; `link` is (address, words) for the one next step that makes sense. The words
+    are translated here (a msgid, or words already in the page's language, are left as they are) and
+    escaped by the template: a message may quote what someone typed."""
     from api.pages.rendering import templates
 
-    context = {"status_code": status_code, "heading": HEADINGS.get(status_code, N_("Something went wrong")),
-               "message": message, "link": link, "user": None, "csrf": ""}  # fmt: skip
+    heading = gettext(HEADINGS.get(status_code, N_("Something went wrong")))
+    link = (link[0], gettext(link[1])) if link else None
+    context = {"status_code": status_code, "heading": heading, "message": gettext(message), "link": link,
+               "user": None, "csrf": ""}  # fmt: skip
     return templates.TemplateResponse(
         request, "error.html", context, status_code=status_code, headers=headers
     )
