@@ -15,7 +15,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.matcher_holder import NoActiveModel
 from api.model_registry import ActivationError
-from api.pages.errors import in_words_all, is_page, page_error
+from api.pages.errors import (
+    DATABASE_DOWN,
+    NO_MODEL,
+    TOO_BUSY,
+    in_page_words,
+    in_words_all,
+    is_page,
+    page_error,
+)
+from api.pages.page_language import gettext
 from api.request_guard import RequestGuard
 from features.errors import SSTCError, UnknownNameError
 
@@ -74,7 +83,7 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int, max_import_bytes: 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if is_page(request):
-            return page_error(request, exc.status_code, str(exc.detail), exc.headers)
+            return page_error(request, exc.status_code, in_page_words(str(exc.detail)), exc.headers)
         unparsed = exc.detail == "There was an error parsing the body"
         detail = unreadable_body(exc.__cause__) if unparsed else exc.detail
         return JSONResponse({"detail": detail}, status_code=exc.status_code, headers=exc.headers)
@@ -107,14 +116,14 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int, max_import_bytes: 
     @app.exception_handler(NoActiveModel)
     async def no_model(request: Request, exc: NoActiveModel) -> Response:
         if is_page(request):
-            return page_error(request, 503, "No ranking model is ready yet; try again in a few minutes.")
+            return page_error(request, 503, NO_MODEL)
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError) -> Response:
         log.error("database unavailable [%s]: %s", request.state.request_id, exc.orig)
         if is_page(request):
-            return _busy_page(request, "The database is not answering just now")
+            return _busy_page(request, DATABASE_DOWN)
         return JSONResponse(
             {
                 "detail": "the database is unavailable; try again shortly",
@@ -128,14 +137,11 @@ def install_error_handlers(app: FastAPI, max_body_bytes: int, max_import_bytes: 
     async def too_busy(request: Request, exc: PoolTimeout) -> Response:
         log.warning("no database connection free in time [%s]", request.state.request_id)
         if is_page(request):
-            return _busy_page(request, "The service is busy just now")
+            return _busy_page(request, TOO_BUSY)
         body = {"detail": "the service is busy; try again shortly", "request_id": request.state.request_id}
         return JSONResponse(body, status_code=503, headers={"Retry-After": RETRY_AFTER_S})
 
 
-def _busy_page(request: Request, what: str) -> Response:
-    message = (
-        f"{what}. Wait a moment and try again; a form you were sending was not saved, so go back "
-        f"and send it again (reference {request.state.request_id})."
-    )
+def _busy_page(request: Request, words: str) -> Response:
+    message = gettext(words).format(reference=request.state.request_id)
     return page_error(request, 503, message, headers={"Retry-After": RETRY_AFTER_S})

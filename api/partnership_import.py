@@ -25,10 +25,9 @@ from features.taxonomy import default_taxonomy
 from models.history import PartnershipRecord
 
 ImportFormat = Literal["iati", "csv"]
+
+
 # How a partnership's `imported_from` ("iati:<file>", "csv:<file>") is shown to people.
-FORMAT_NAMES: dict[str, str] = {"iati": "IATI file", "csv": "CSV file"}
-
-
 class RowErrors(SSTCError):
     """Rows of a CSV that cannot be read: all of them, so that one pass fixes the file."""
 
@@ -98,12 +97,6 @@ def error_records(exc: SSTCError) -> list[dict[str, Any]]:
         {"file": e.file, "line": e.line, "field": e.field, "value": str(e.value), "why": e.reason}
         for e in found
     ]
-
-
-def imported_from_label(imported_from: str) -> str:
-    """'iati:x.xml' -> 'IATI file x.xml'; empty for a partnership of the seeded history."""
-    file_format, _, name = imported_from.partition(":")
-    return f"{FORMAT_NAMES.get(file_format, file_format)} {name}" if name else ""
 
 
 def _store(

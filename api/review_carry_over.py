@@ -4,12 +4,12 @@ history. Each engine run is kept; what changed between the last two runs is work
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from models import ApiKey, Review, Suggestion
+from models import ApiKey, Review, Role, Suggestion
 
 Triad = tuple[int, str, str | None]  # need, provider, facilitator (None: bilateral)
 
@@ -57,13 +57,6 @@ class RunChanges:
     moved: list[tuple[Suggestion, int, int]] = field(default_factory=list)
     kept: int = 0
 
-    @property
-    def summary(self) -> str:
-        return (
-            f"{len(self.new)} new, {len(self.dropped)} dropped, {len(self.moved)} moved, "
-            f"{self.kept} at the same rank"
-        )
-
 
 def run_changes(previous: list[Suggestion], latest: list[Suggestion]) -> RunChanges:
     before = {triad_of(r): r for r in previous}
@@ -88,9 +81,11 @@ def latest_changes(session: Session, need_id: int) -> RunChanges | None:
     return run_changes(run_rows(session, runs[-2]), run_rows(session, runs[-1]))
 
 
-def key_names(session: Session, key_ids: Iterable[int | None]) -> dict[int, str]:
-    """Each key as a person reads it: its name (or its prefix when it has none) and its role."""
+def key_names(
+    session: Session, key_ids: Iterable[int | None], role_word: Callable[[Role], str] | None = None
+) -> dict[int, str]:
+    """Each key as a person reads it: its name (or its prefix when it has none) and its role, the
+    role's code in words unless `role_word` says it (in a page's language)."""
     keys = session.exec(select(ApiKey).where(col(ApiKey.id).in_({k for k in key_ids if k is not None}))).all()
-    return {
-        k.id: f"{k.label or k.prefix} ({k.role.value.replace('_', ' ')})" for k in keys if k.id is not None
-    }
+    word = role_word or (lambda role: role.value.replace("_", " "))
+    return {k.id: f"{k.label or k.prefix} ({word(k.role)})" for k in keys if k.id is not None}

@@ -41,10 +41,25 @@ class FollowUpRefused(SSTCError):
     """A closure or an outcome that cannot be recorded as asked; the message says why."""
 
 
+class NeedAlreadyClosed(FollowUpRefused):
+    def __init__(self, need_id: int | None) -> None:
+        self.need_id = need_id
+        super().__init__(f"Need {need_id} is already closed; it was not closed again.")
+
+
+class NotAccepted(FollowUpRefused):
+    """Only an accepted triad is followed to its outcome; `decision` is the triad's current one."""
+
+    def __init__(self, decision: Decision | None) -> None:
+        self.decision = decision
+        now = f"its current decision is “{decision.value}”" if decision else "it has no decision yet"
+        super().__init__(f"Only an accepted triad can be followed to its outcome; {now}.")
+
+
 def close_need(session: Session, need: Need, outcome: NeedOutcome, comment: str, by: ApiKey) -> NeedClosure:
     """Close an open need with its outcome: it leaves the pending queue; the closure is kept."""
     if need.status == NeedStatus.closed:
-        raise FollowUpRefused(f"Need {need.id} is already closed; it was not closed again.")
+        raise NeedAlreadyClosed(need.id)
     assert need.id is not None
     closure = NeedClosure(need_id=need.id, outcome=outcome.value, comment=comment.strip(), closed_by=by.id)
     need.status = NeedStatus.closed
@@ -67,8 +82,7 @@ def record_outcome(
     transaction."""
     decision = latest_decisions(session, [suggestion.id or 0]).get(suggestion.id or 0)
     if decision is None or decision.decision != Decision.accept:
-        now = f"its current decision is “{decision.decision.value}”" if decision else "it has no decision yet"
-        raise FollowUpRefused(f"Only an accepted triad can be followed to its outcome; {now}.")
+        raise NotAccepted(decision.decision if decision else None)
     triad = triad_of(suggestion)
     partnership_id = helpdesk_partnership_id(triad)
     step = TriadOutcome(

@@ -9,16 +9,18 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import col, select
 
 from api.deps import SessionDep
+from api.pages import catalogue_words
 from api.pages.page_filters import FilterForm
-from api.pages.page_language import N_
+from api.pages.page_language import N_, gettext
 from api.pages.rendering import render
 from api.pages.session import User
-from api.partnership_import import imported_from_label
 from features.catalogue_search import search
 from models import Facilitator, Partnership, PartnershipFacilitator, PartnershipProvider, Provider
 from models.catalogue import FacilitatorBase, ProviderBase
 
 router = APIRouter(include_in_schema=False)
+MISSING = {"providers": N_("There is no provider {id} in the catalogue."),
+           "facilitators": N_("There is no facilitator {id} in the catalogue.")}  # fmt: skip
 SEARCH_LABELS = {
     "q": N_("name"),
     "kind": N_("kind"),
@@ -73,7 +75,8 @@ def profile(request: Request, kind: str, entity_id: str, user: User, session: Se
     else:
         entity = None
     if entity is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"{kind[:-1]} {entity_id} not found")
+        missing = MISSING.get(kind, N_("There is no such page in the catalogue."))
+        raise HTTPException(status.HTTP_404_NOT_FOUND, gettext(missing).format(id=entity_id[:60]))
     history = session.exec(
         select(Partnership).where(col(Partnership.id).in_(link_ids)).order_by(col(Partnership.year_start))
     ).all()
@@ -84,5 +87,5 @@ def profile(request: Request, kind: str, entity_id: str, user: User, session: Se
         entity=entity,
         kind=kind,
         history=history,
-        imported_from_label=imported_from_label,
+        imported_from_label=catalogue_words.imported_from,
     )

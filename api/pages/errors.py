@@ -5,6 +5,7 @@ field as the form labels it; the validator's own text never reaches a page."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,36 @@ HEADINGS = {
 FIELD_NAMES = {"need_id": N_("need number"), "suggestion_id": N_("suggestion number"),
                "text": N_("“What do you need?”"), "budget_usd": N_("budget"), "sdg": N_("SDG"),
                "csrf": N_("form token"), "key": N_("API key")}  # fmt: skip
+
+
+# What the API says in English (shared routes' errors), said on a page in its language
+SHARED = [
+    (re.compile(r"need (?P<number>\d+) not found"), N_("There is no need {number} that you may see.")),
+    (re.compile(r"suggestion (?P<number>\d+) not found"),
+     N_("There is no suggestion {number} that you may see.")),
+    (re.compile(r"too many failed sign-ins or invalid API keys from this address; "
+                r"try again in (?P<wait>\d+) s"),
+     N_("Too many failed sign-ins from this address; try again in {wait} seconds.")),
+]  # fmt: skip
+NO_MODEL = N_("No ranking model is ready yet; try again in a few minutes.")
+DATABASE_DOWN = N_(
+    "The database is not answering just now. Wait a moment and try again; a form you were sending was "
+    "not saved, so go back and send it again (reference {reference})."
+)
+TOO_BUSY = N_(
+    "The service is busy just now. Wait a moment and try again; a form you were sending was not saved, "
+    "so go back and send it again (reference {reference})."
+)
+
+
+def in_page_words(detail: str) -> str:
+    """An HTTP error's detail as a page says it: the API's own words for the shared routes' errors,
+    and the pages' words (msgids, translated when shown) for the rest."""
+    for pattern, words in SHARED:
+        found = pattern.fullmatch(detail)
+        if found:
+            return gettext(words).format(**found.groupdict())
+    return detail
 
 
 def is_page(request: Request) -> bool:

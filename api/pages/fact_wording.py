@@ -15,6 +15,7 @@ from babel import Locale
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
+from api.pages.catalogue_words import region_name, territory
 from api.pages.page_language import N_, translations
 from features.regions import m49_regions
 from features.taxonomy import default_taxonomy
@@ -89,11 +90,11 @@ class FactWording:
         return None if None in said else ", ".join(w for w in said if w is not None)
 
     def region(self, text: str) -> str | None:
-        return self.gettext(text) if text in m49_regions() else self.word(text)
+        return region_name(text, self.locale) if text in m49_regions() else self.word(text)
 
     def country(self, text: str) -> str | None:
         code = self.countries.get(text)
-        return None if code is None else Locale.parse(self.locale).territories.get(code, text)
+        return None if code is None else territory(code, text, self.locale)
 
     def sectors(self, text: str) -> str | None:
         taxonomy, said, rest = default_taxonomy(), [], text

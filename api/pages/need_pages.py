@@ -21,11 +21,12 @@ from api.needs_store import (
 )
 from api.pages.charts import waterfall
 from api.pages.engine_wording import Parties
+from api.pages.enum_words import DECISIONS, NEED_OUTCOMES, STAGE_CHOICES, key_role, said
 from api.pages.errors import in_words_all, page_error
 from api.pages.page_filters import shown
 from api.pages.page_language import N_, gettext
 from api.pages.rendering import engine_wording, redirect, render
-from api.pages.review_loop_pages import NEED_OUTCOMES, STAGES, flash
+from api.pages.review_loop_pages import changes_in_words, flash
 from api.pages.session import (
     CSRF,
     User,
@@ -44,6 +45,8 @@ from models import Country, Decision, Facilitator, Need, NeedCreate, Provider, R
 
 router = APIRouter(include_in_schema=False)
 NEED_FORM = "need"
+NAMED_FIELDS = {"country": N_("country"), "sector": N_("sector"), "modality": N_("modality"),
+                "language": N_("language")}  # fmt: skip
 ALREADY_STORED = N_("This form was already sent, and its need was stored once; it was not stored again.")
 
 
@@ -147,12 +150,16 @@ def _need_create(user: User, form: dict[str, Any]) -> NeedCreate:
 
 def unknown_in_words(exc: UnknownNameError) -> str:
     """A name that matched nothing, said as the form labels the field."""
-    label = exc.field.split(".")[0]
+    field = exc.field.split(".")[0]
+    label = said(NAMED_FIELDS, field)
     listed = ", ".join(exc.closest[:3])
     if f"{exc.value!r} is ambiguous" in str(exc):  # the error keeps no flag, only its message
-        return f"{shown(exc.value)} names more than one {label}: {listed}. Type the one you mean."
-    hint = f" Did you mean: {listed}?" if listed else ""
-    return f"We could not understand the {label} {shown(exc.value)}.{hint}"
+        ambiguous = gettext("{value} names more than one {label}: {listed}. Type the one you mean.")
+        return ambiguous.format(value=shown(exc.value), label=label, listed=listed)
+    unknown = gettext("We could not understand the {label} {value}.").format(
+        label=label, value=shown(exc.value)
+    )
+    return unknown + (" " + gettext("Did you mean: {listed}?").format(listed=listed) if listed else "")
 
 
 @router.get("/needs/{need_id}")
@@ -193,6 +200,7 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
         [h.reviewer_id for reviews in history.values() for h in reviews]
         + [o.recorded_by for steps in outcomes.values() for o in steps]
         + [closure.closed_by if closure else None],
+        key_role(),
     )
     country = session.get(Country, need.country)
     return render(
@@ -207,11 +215,12 @@ def need_page(request: Request, need_id: RowId, user: User, session: SessionDep)
         can_review=user.role in (Role.helpdesk, Role.admin),
         who=who,
         changes=changes,
+        changes_said=changes_in_words(changes) if changes else "",
         dropped=dropped,
         names=names,
         closure=closure,
         need_outcomes=NEED_OUTCOMES,
-        stages=STAGES,
+        stages=STAGE_CHOICES,
         flash=request.session.pop("flash", None),
     )
 
@@ -230,16 +239,10 @@ def review(
     suggestion = visible_suggestion(session, user, suggestion_id)
     session.add(Review(suggestion_id=suggestion_id, decision=decision, comment=comment, reviewer_id=user.id))
     session.commit()
-    words = {
-        "accept": N_("accept"),
-        "reject": N_("reject"),
-        "shortlist": N_("shortlist"),
-        "unsure": N_("unsure"),
-    }
     flash(
         request,
         gettext("Decision saved on #{rank}: {decision}.").format(
-            rank=suggestion.rank, decision=gettext(words[decision.value])
+            rank=suggestion.rank, decision=said(DECISIONS, decision.value)
         ),
     )
     return redirect(f"/needs/{suggestion.need_id}#suggestion-{suggestion_id}")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from api.pages.page_language import N_, gettext, local_number
+from api.pages.catalogue_words import region_name, term_name
+from api.pages.page_language import LOCALES, N_, gettext, local_number
 from features.names import NameResolver
 from features.regions import m49_regions
 from features.taxonomy import Field, default_taxonomy
@@ -97,19 +98,21 @@ class FilterForm:
         found = default_taxonomy().resolve(field, value)
         if found.found:
             return {t.code for t in found.terms}
-        closest = [f"{t.name} ({t.code})" for t, _ in found.closest]
+        closest = [f"{term_name(field, t.code)} ({t.code})" for t, _ in found.closest]
         self._refuse(name, value, N_("No {label} matches {value}."), closest)
         return None
 
     def region(self, name: str, regions: Iterable[str] | None = None) -> str | None:
-        """A UN M49 region or sub-region, written in any case or with a typo ("eastern africa")."""
+        """A UN M49 region or sub-region, written in any case, with a typo ("eastern africa") or in
+        any of the pages' languages ("Afrique de l’Est"), as the datalists offer them."""
         value = self._text(name)
         if value is None:
             return None
         known = sorted(regions if regions is not None else m49_regions())
-        found = NameResolver({r: [r] for r in known}).resolve(value)
+        named = {r: [r, *(region_name(r, locale) for locale in LOCALES)] for r in known}
+        found = NameResolver(named).resolve(value)
         if found.id is not None:
             return found.id
-        closest = [c.name for c in found.candidates[:3]]
+        closest = [region_name(c.id) for c in found.candidates[:3]]
         self._refuse(name, value, N_("{value} is not a UN region or sub-region."), closest)
         return None

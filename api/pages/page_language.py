@@ -120,6 +120,12 @@ def local_number(value: float, digits: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=_current.get())
 
 
+def local_signed(value: float, digits: int = 0) -> str:
+    """A contribution with its sign, "+0.92" ("+0,92" in French)."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=f"+{pattern};-{pattern}", locale=_current.get())
+
+
 def language_name(code: str) -> str:
     return Locale.parse(code).get_display_name(_current.get()) or code
 

@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, select
 
-from api.pages import page_language
+from api.pages import catalogue_words, page_language
 from api.pages.engine_wording import EngineWording
+from api.pages.enum_words import ENUMS, in_words
 from api.pages.session import csrf_token
 from features.taxonomy import default_taxonomy
 from models import Country
@@ -21,25 +22,8 @@ def language_context(request: Request) -> dict[str, Any]:
     """`<html lang>` and the switch links (the same page and query, another `lang`)."""
     switch = [(code, name, str(request.url.include_query_params(lang=code)))
               for code, name in page_language.NAMES.items()]  # fmt: skip
-    _ = page_language.gettext
-    roles = {"country_office": _("country office"), "helpdesk": _("help desk"),
-             "data_scientist": _("data scientist"), "admin": _("admin")}  # fmt: skip
-    statuses = {"open": _("open"), "closed": _("closed"), "any": _("any")}
-    decisions = {
-        "accept": _("accept"),
-        "reject": _("reject"),
-        "shortlist": _("shortlist"),
-        "unsure": _("unsure"),
-    }
-    stages = {
-        "agreed": _("agreed"),
-        "funded": _("funded"),
-        "completed": _("completed"),
-        "dropped": _("dropped"),
-    }
-    return {"lang": page_language.current_locale(), "languages": switch, "role_names": roles,
-            "status_names": statuses,
-            "decision_names": decisions, "stage_names": stages}  # fmt: skip
+    named = {name: in_words(words) for name, words in ENUMS.items()}
+    return {"lang": page_language.current_locale(), "languages": switch, **named}
 
 
 templates = Jinja2Templates(
@@ -50,8 +34,12 @@ templates.env.install_gettext_callables(  # type: ignore[attr-defined]
     gettext=page_language.gettext, ngettext=page_language.ngettext, newstyle=True
 )
 templates.env.filters.update(
-    date=page_language.local_date, datetime=page_language.local_datetime, number=page_language.local_number
-)
+    date=page_language.local_date, datetime=page_language.local_datetime, number=page_language.local_number,
+    country_name=catalogue_words.country_name, region_name=catalogue_words.region_name,
+    language_name=page_language.language_name, signed=page_language.local_signed,
+    source_name=catalogue_words.source_name,
+)  # fmt: skip
+templates.env.globals.update(term_name=catalogue_words.term_name)
 
 
 def render(

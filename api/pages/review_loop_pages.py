@@ -16,31 +16,33 @@ from api.needs_store import (
     visible_need,
     visible_suggestion,
 )
+from api.pages.enum_words import DECISIONS, NEED_OUTCOMES, STAGE_CHOICES, said
 from api.pages.errors import page_error
-from api.pages.page_language import N_, gettext
+from api.pages.page_language import N_, gettext, local_number, ngettext
 from api.pages.rendering import redirect, render
 from api.pages.session import CSRF, User, allow
-from api.review_carry_over import latest_changes, triad_reviews
-from api.triad_follow_up import FollowUpRefused, close_need, record_outcome
+from api.review_carry_over import RunChanges, latest_changes, triad_reviews
+from api.triad_follow_up import NeedAlreadyClosed, NotAccepted, close_need, record_outcome
 from models import NeedOutcome, Role, TriadStage
 
 router = APIRouter(include_in_schema=False)
-NEED_OUTCOMES = {
-    NeedOutcome.partnered: N_("Partnered: a triad was agreed"),
-    NeedOutcome.no_suitable_partner: N_("No suitable partner was found"),
-    NeedOutcome.withdrawn: N_("Withdrawn by the country office"),
-}
-STAGES = {
-    TriadStage.agreed: N_("Agreed: the partners agreed to work together"),
-    TriadStage.funded: N_("Funded"),
-    TriadStage.completed: N_("Completed"),
-    TriadStage.dropped: N_("Dropped: it will not go ahead"),
-}
 
 
 def flash(request: Request, message: str) -> None:
     """A message shown once, on the page the post redirects to."""
     request.session["flash"] = message
+
+
+def changes_in_words(changes: RunChanges) -> str:
+    """What the latest run changed: "1 new, 1 dropped, 2 moved, 0 at the same rank"."""
+    parts = [
+        ngettext("{count} new", "{count} new", len(changes.new)),
+        ngettext("{count} dropped", "{count} dropped", len(changes.dropped)),
+        ngettext("{count} moved", "{count} moved", len(changes.moved)),
+        ngettext("{count} at the same rank", "{count} at the same rank", changes.kept),
+    ]
+    counts = (len(changes.new), len(changes.dropped), len(changes.moved), changes.kept)
+    return ", ".join(part.format(count=local_number(n)) for part, n in zip(parts, counts, strict=True))
 
 
 @router.get("/needs/{need_id}/run-again")
@@ -78,7 +80,7 @@ def suggest(
             request,
             gettext(
                 "The engine ran again: {summary}. Decisions carried over to the triads proposed again."
-            ).format(summary=changes.summary),
+            ).format(summary=changes_in_words(changes)),
         )
     return redirect(f"/needs/{need_id}" + ("#changes" if changes is not None else ""))
 
@@ -100,9 +102,10 @@ def close(
                           link=(f"/needs/{need_id}#close", N_("Back to the need")))  # fmt: skip
     try:
         close_need(session, need, NeedOutcome(outcome), comment, user)
-    except FollowUpRefused as exc:
-        return page_error(request, 409, str(exc), link=(f"/needs/{need_id}", N_("Open the need")))
-    words = gettext(NEED_OUTCOMES[NeedOutcome(outcome)])
+    except NeedAlreadyClosed:
+        refused = gettext("Need {id} is already closed; it was not closed again.").format(id=need_id)
+        return page_error(request, 409, refused, link=(f"/needs/{need_id}", N_("Open the need")))
+    words = said(NEED_OUTCOMES, outcome)
     flash(request, gettext("Need closed: {outcome}. It has left the review queue.").format(outcome=words))
     return redirect(f"/needs/{need_id}")
 
@@ -127,13 +130,21 @@ def outcome(
         )
     try:
         step = record_outcome(session, need, suggestion, TriadStage(stage), comment, user)
-    except FollowUpRefused as exc:
-        return page_error(request, 409, str(exc), link=back)
+    except NotAccepted as exc:
+        now = (
+            gettext("its current decision is “{decision}”").format(
+                decision=said(DECISIONS, exc.decision.value)
+            )
+            if exc.decision
+            else gettext("it has no decision yet")
+        )
+        refused = gettext("Only an accepted triad can be followed to its outcome; {now}.").format(now=now)
+        return page_error(request, 409, refused, link=back)
     made = gettext("It is now a partnership of the history, for the next training run.")
     removed = gettext("It is not a partnership of the history.")
     after = " " + made if step.partnership_id else " " + removed if stage == TriadStage.dropped else ""
     saved = gettext("Outcome saved for #{rank}: {stage}.").format(
-        rank=suggestion.rank, stage=gettext(STAGES[TriadStage(stage)])
+        rank=suggestion.rank, stage=said(STAGE_CHOICES, stage)
     )
     flash(request, saved + after)
     return redirect(f"/needs/{need.id}#suggestion-{suggestion_id}")

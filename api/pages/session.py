@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from api.deps import get_engine_dep
+from api.pages.page_language import N_
 from api.security import hash_key
 from models import ApiKey, PageSession, Role
 
@@ -75,7 +76,7 @@ def check_csrf(request: Request, csrf: Annotated[str, Form()] = "") -> None:
     expected = request.session.get("csrf", "")
     if not expected or not hmac.compare_digest(str(expected), csrf):
         raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "the form's CSRF token is missing or wrong; reload the page"
+            status.HTTP_403_FORBIDDEN, N_("the form's CSRF token is missing or wrong; reload the page")
         )
 
 
@@ -84,7 +85,7 @@ CSRF = Depends(check_csrf)
 
 def allow(user: ApiKey, *roles: Role) -> None:
     if user.role not in {*roles, Role.admin}:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "this page is not for your role")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, N_("this page is not for your role"))
 
 
 def sign_in(request: Request, session: Session, key: ApiKey) -> None:

@@ -25,7 +25,7 @@ def test_train_from_the_page_then_activate_and_roll_back_with_confirmations(serv
     client, before = service.client, active_id(service)
 
     started = client.post("/models/train", data={"ranker": "prior", "csrf": csrf}, follow_redirects=False)
-    assert started.status_code == 303 and "Job" in started.headers["location"]
+    assert started.status_code == 303 and "done=started" in started.headers["location"]
     page = client.get("/models").text
     job = re.search(r"<td>(\d+)</td><td>train prior</td><td class=\"status\">(\w+)</td>", page)
     assert job and job.group(2) == "done"  # TestClient runs the background task before answering

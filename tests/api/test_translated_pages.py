@@ -11,7 +11,19 @@ from functools import cache
 import pytest
 from babel.messages.pofile import read_po
 
+from api.pages import enum_words
 from api.pages.page_language import CATALOGUES, translations
+from matching.evaluation_runner import RANKER_NAMES
+from models import (
+    Decision,
+    FacilitatorKind,
+    ModelStatus,
+    NeedOutcome,
+    NeedStatus,
+    ProviderKind,
+    Role,
+    TriadStage,
+)
 from tests.api.conftest import Service
 from tests.api.test_page_languages import sign_in
 
@@ -144,3 +156,106 @@ def test_the_comparison_says_labels_and_reasons_in_the_language(
         gettext("Match strength: %(percent)s%%") % {"percent": round(first["match_strength"] * 100)} in text
     )
     assert left_in_english(page, locale) == []
+
+
+def csrf_of(page: str) -> str:
+    return re.findall(r'name="csrf" value="([^"]+)"', page)[0]
+
+
+def test_run_again_the_changes_decisions_outcomes_and_closing_said_in_french(service: Service) -> None:
+    desk, client = service.as_("helpdesk"), service.client
+    made = client.post("/api/v1/needs", json={**NEED, "title": "Cantines, deux fois"}, headers=desk).json()
+    client.post(f"/api/v1/needs/{made['id']}/suggestions", headers=desk)
+    sign_in(service, "helpdesk", lang="fr")
+    url = f"/needs/{made['id']}"
+    page = client.get(url).text
+    first = re.findall(r'action="/suggestions/(\d+)/review"', page)[0]
+    client.post(f"/suggestions/{first}/review", data={"decision": "accept", "csrf": csrf_of(page)})
+    confirm = client.get(f"{url}/run-again").text
+    decided = "Le service d’assistance a statué sur 1 triade de ce besoin (1 décision en tout)."
+    assert decided in visible(confirm)
+    assert left_in_english(confirm, "fr") == []
+    again = client.post(f"{url}/suggest", data={"confirm": "yes", "csrf": csrf_of(confirm)}).text
+    summary = "0 nouvelle, 0 retirée, 0 déplacée, 10 au même rang"
+    assert f"Le moteur a été relancé\u00a0: {summary}. Les décisions ont été reportées" in visible(again)
+    assert f"<p>{summary}.</p>" in again
+    first = re.findall(r'action="/suggestions/(\d+)/outcome"', again)[0]
+    client.post(f"/suggestions/{first}/outcome", data={"stage": "agreed", "csrf": csrf_of(again)})
+    closed = client.post(f"{url}/close", data={"outcome": "partnered", "csrf": csrf_of(again)}).text
+    text = visible(closed)
+    service.client.cookies.clear()
+    assert "Besoin clos\u00a0: Partenariat conclu\u00a0: une triade a été convenue." in text
+    assert re.search(r"Décision actuelle\u00a0: accepter par \S+ \(service d’assistance\) le ", text), text
+    assert "Résultat\u00a0: convenu par " in text and "Statut clos — Partenariat conclu" in text
+    assert "(helpdesk)" not in text and left_in_english(closed, "fr") == []
+
+
+@pytest.mark.parametrize("locale", ["fr", "pt"])
+def test_the_queue_says_countries_regions_and_statuses_in_the_language(
+    service: Service, need: dict, locale: str
+) -> None:
+    gettext = translations(locale).gettext
+    sign_in(service, "helpdesk", lang=locale)
+    page = service.client.get("/queue").text
+    text = visible(page)
+    assert {"fr": "Mozambique", "pt": "Moçambique"}[locale] in text and "Sub-Saharan Africa" not in text
+    assert gettext("Sub-Saharan Africa") in text
+    assert f'<option value="{html.escape(gettext("Eastern Africa"))}">' in page  # the datalist, localised
+    for status in ("open", "closed", "any"):
+        assert f">{gettext(status)}</option>" in page
+    filtered = service.client.get("/queue", params={"region": gettext("Eastern Africa")})
+    assert filtered.status_code == 200 and NEED["title"] in filtered.text  # a region typed in the language
+    service.client.cookies.clear()
+    assert left_in_english(page, locale) == []
+
+
+def test_the_models_page_says_its_messages_jobs_and_statuses_in_french(service: Service) -> None:
+    client = service.client
+    sign_in(service, "scientist", lang="fr")
+    csrf = csrf_of(client.get("/models").text)
+    started = client.post("/models/train", data={"ranker": "prior", "csrf": csrf})
+    text = visible(started.text)
+    job = re.search(r"Tâche (\d+) lancée \(entraînement a priori\)", text)
+    assert job, text[:600]
+    assert re.search(
+        rf"<td>{job[1]}</td><td>entraînement a priori</td><td class=\"status\">terminée</td>", started.text
+    )
+    assert "<td>candidate</td>" in started.text and '<th scope="col">fournisseur hit@10</th>' in started.text
+    assert left_in_english(started.text, "fr") == []
+    wrong = visible(client.post("/models/train", data={"ranker": "<b>nope</b>", "csrf": csrf}).text)
+    assert (
+        "Aucun modèle de classement ne s’appelle '<b>nope</b>'\u00a0; choisissez-en un dans la liste" in wrong
+    )
+    missing = visible(client.post("/models/no-such-version/evaluate", data={"csrf": csrf}).text)
+    assert "Cette version du modèle n’existe pas" in missing
+    version = re.findall(r'<td class="version">(prior-[0-9T]+)</td>', started.text)[0]
+    done = visible(client.post(f"/models/{version}/activate", data={"csrf": csrf, "confirm": "yes"}).text)
+    assert f"{version} est désormais la version active" in done and "is now the active version" not in done
+    assert "Aucune" not in visible(client.get("/models", params={"done": "<i>made up</i>"}).text)
+    client.cookies.clear()
+
+
+def test_a_profile_says_its_kind_languages_modalities_and_regions_in_spanish(service: Service) -> None:
+    sign_in(service, "helpdesk", lang="es")
+    page = service.client.get("/catalogue/providers/BRA").text
+    service.client.cookies.clear()
+    text = visible(page)
+    assert "Tipo país" in text and "portugués (pt)" in text and "Asistencia técnica" in text
+    assert "Technical assistance" not in text and left_in_english(page, "es") == []
+
+
+def test_every_enumeration_value_has_words_in_each_language() -> None:
+    expected = {"ROLES": Role, "DECISIONS": Decision, "STAGES": TriadStage, "STAGE_CHOICES": TriadStage,
+                "NEED_OUTCOMES": NeedOutcome, "PROVIDER_KINDS": ProviderKind,
+                "FACILITATOR_KINDS": FacilitatorKind, "MODEL_STATUSES": ModelStatus}  # fmt: skip
+    for name, enum in expected.items():
+        assert set(getattr(enum_words, name)) == {v.value for v in enum}, name
+    assert {v.value for v in NeedStatus} <= set(enum_words.NEED_STATUSES)
+    assert set(enum_words.RANKERS) == set(RANKER_NAMES)
+    tables = [*expected, "NEED_STATUSES", "RANKERS", "JOB_STATUSES", "JOB_KINDS", "TARGETS", "KEY_ROLES"]
+    for locale in ("fr", "es", "pt"):
+        with (CATALOGUES / locale / "LC_MESSAGES" / "messages.po").open("rb") as po:
+            translated = {m.id: m.string for m in read_po(po) if m.id}
+        for table in tables:
+            for words in getattr(enum_words, table).values():
+                assert translated.get(words), (locale, table, words)
