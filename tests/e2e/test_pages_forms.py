@@ -1,21 +1,25 @@
 """Forms that forgive, in a real headless Chromium against a real server, at a laptop's and a phone's
-width: blank, wrong and hostile values get an HTML page in plain words with what was typed kept, and
-sending the need form twice stores one need."""
+width, in English and in French: blank, wrong and hostile values get an HTML page in plain words in
+the page's language with what was typed kept; languages are typed as names or codes; sending the
+need form twice stores one need."""
 
 from __future__ import annotations
 
 import re
 
+from babel.numbers import format_decimal
 from playwright.sync_api import Page, Response, expect
 
 from api.db import get_engine
 from tests.e2e.conftest import LiveService
-from tests.e2e.test_pages import browser, desk, shot
+from tests.e2e.page_language_helpers import Words, browser, desk, fits, lang, shot, size, t, width_of
 
-__all__ = ["browser", "desk"]  # the module's Chromium and signed-in help desk, from test_pages
+__all__ = ["browser", "desk", "lang", "size", "t"]  # the module's Chromium, help desk and their settings
 NOT_PLAIN = re.compile(r"^\s*[\[{]|unable to parse|Input should|\"loc\"|value_error|Traceback")
 HOSTILE = "<script>document.title='owned'</script>"
+HOSTILE_SHOWN = "“<script>document.title='…”"  # the pages quote what was typed, cut at 24 characters
 LONG = "y" * 5000
+SDG_WORDS = {"en": "zero hunger", "fr": "faim zéro"}  # SDG 2, as a user of each language types it
 
 
 def plain_html(page: Page, response: Response | None) -> None:
@@ -23,8 +27,7 @@ def plain_html(page: Page, response: Response | None) -> None:
     assert response is not None and response.headers["content-type"].startswith("text/html")
     assert not NOT_PLAIN.search(page.locator("main").inner_text())
     assert page.title() != "owned"
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+    fits(page)
 
 
 def submit(page: Page, button: str) -> Response | None:
@@ -34,117 +37,162 @@ def submit(page: Page, button: str) -> Response | None:
 
 
 def test_the_queue_filter_forgives_blank_wrong_and_hostile_values(
-    desk: Page, live_sqlite: LiveService
+    desk: Page, live_sqlite: LiveService, t: Words
 ) -> None:
     desk.goto(f"{live_sqlite.url}/queue")
-    for label in ("Region", "Country", "SDG", "Sector", "At most"):
-        desk.get_by_label(re.compile(f"^{label}")).fill("")
-    answer = submit(desk, "Filter")
+    labels = {
+        "region": t("Region or sub-region"),
+        "country": t("Country (name or code)"),
+        "sdg": t("SDG (number or name)"),
+        "sector": t("Sector (code or words)"),
+        "age": t("At most … days old"),
+    }
+    for label in labels.values():
+        desk.get_by_label(label).fill("")
+    answer = submit(desk, t("Filter"))
     plain_html(desk, answer)
     assert answer is not None and answer.status == 200
     expect(desk.get_by_role("alert")).to_have_count(0)
 
-    typed = {"^Country": "Narnia", "^SDG": HOSTILE, "^Sector": LONG, "^At most": "abc"}
+    typed = {
+        labels["country"]: "Narnia",
+        labels["sdg"]: HOSTILE,
+        labels["sector"]: LONG,
+        labels["age"]: "abc",
+    }
     for label, value in typed.items():
-        desk.get_by_label(re.compile(label)).fill(value)
-    answer = submit(desk, "Filter")
+        desk.get_by_label(label).fill(value)
+    answer = submit(desk, t("Filter"))
     plain_html(desk, answer)
     alert = desk.get_by_role("alert")
-    expect(alert).to_contain_text("We could not find a country called “Narnia”.")
-    expect(alert).to_contain_text("No SDG matches “<script>")
+    expect(alert).to_contain_text(t("We could not find a country called {value}.", value="“Narnia”"))
+    expect(alert).to_contain_text(t("No {label} matches {value}.", label=t("SDG"), value=HOSTILE_SHOWN))
     expect(alert).to_contain_text(
-        "The sector you typed is 5,000 characters long; a filter takes at most 200."
-    )
-    expect(alert).to_contain_text("“abc” is not a whole number of 0 or more.")
+        t("The {label} you typed is {length} characters long; a filter takes at most {limit}.",
+          label=t("sector"), length=format_decimal(5000, format="#,##0", locale=t.lang), limit=200)
+    )  # fmt: skip
+    expect(alert).to_contain_text(t("{value} is not a whole number of 0 or more.", value="“abc”"))
     for label, value in typed.items():
-        expect(desk.get_by_label(re.compile(label))).to_have_value(value)
-    expect(desk.get_by_label(re.compile("^At most"))).to_have_attribute("aria-invalid", "true")
-    shot(desk, f"queue-filter-problems-{desk.viewport_size['width'] if desk.viewport_size else 0}px")
+        expect(desk.get_by_label(label)).to_have_value(value)
+    expect(desk.get_by_label(labels["age"])).to_have_attribute("aria-invalid", "true")
+    shot(desk, f"queue-filter-problems-{t.lang}-{width_of(desk)}px")
 
-    desk.get_by_label(re.compile("^Country")).fill("kenya")
-    desk.get_by_label(re.compile("^Region")).fill("eastern africa")
-    for label in ("^SDG", "^Sector", "^At most"):
-        desk.get_by_label(re.compile(label)).fill("")
-    answer = submit(desk, "Filter")
+    desk.get_by_label(labels["country"]).fill("kenya")
+    desk.get_by_label(labels["region"]).fill("eastern africa")
+    for label in (labels["sdg"], labels["sector"], labels["age"]):
+        desk.get_by_label(label).fill("")
+    answer = submit(desk, t("Filter"))
     plain_html(desk, answer)
     assert answer is not None and answer.status == 200
 
 
-def test_the_catalogue_search_forgives_wrong_and_hostile_values(desk: Page, live_sqlite: LiveService) -> None:
+def test_the_catalogue_search_forgives_wrong_and_hostile_values(
+    desk: Page, live_sqlite: LiveService, t: Words
+) -> None:
     desk.goto(f"{live_sqlite.url}/catalogue")
-    typed = {"^Name": LONG, "^SDG": "abc", "^Region": HOSTILE}
+    name, sdg, region = (
+        t("Name (fuzzy)"),
+        t("SDG (number or name)"),
+        t("Region served (region or sub-region)"),
+    )
+    typed = {name: LONG, sdg: "abc", region: HOSTILE}
     for label, value in typed.items():
-        desk.get_by_label(re.compile(label)).fill(value)
-    answer = submit(desk, "Search")
+        desk.get_by_label(label).fill(value)
+    answer = submit(desk, t("Search"))
     plain_html(desk, answer)
     alert = desk.get_by_role("alert")
-    expect(alert).to_contain_text("The name you typed is 5,000 characters long")
-    expect(alert).to_contain_text("No SDG matches “abc”.")
-    expect(alert).to_contain_text("is not a UN region or sub-region.")
+    expect(alert).to_contain_text(
+        t("The {label} you typed is {length} characters long; a filter takes at most {limit}.",
+          label=t("name"), length=format_decimal(5000, format="#,##0", locale=t.lang), limit=200)
+    )  # fmt: skip
+    expect(alert).to_contain_text(t("No {label} matches {value}.", label=t("SDG"), value="“abc”"))
+    expect(alert).to_contain_text(t("{value} is not a UN region or sub-region.", value=HOSTILE_SHOWN))
     for label, value in typed.items():
-        expect(desk.get_by_label(re.compile(label))).to_have_value(value)
+        expect(desk.get_by_label(label)).to_have_value(value)
 
-    desk.get_by_label(re.compile("^Name")).fill("")
-    desk.get_by_label(re.compile("^SDG")).fill("zero hunger")
-    desk.get_by_label(re.compile("^Region")).fill("western africa")
-    answer = submit(desk, "Search")
+    desk.get_by_label(name).fill("")
+    desk.get_by_label(sdg).fill(SDG_WORDS[t.lang])
+    desk.get_by_label(region).fill("western africa")
+    answer = submit(desk, t("Search"))
     plain_html(desk, answer)
-    expect(desk.get_by_role("status")).to_contain_text(re.compile(r"^[1-9]\d* providers"))
+    found = desk.locator("ul.results li").count()
+    assert found > 0
+    expect(desk.get_by_role("status")).to_have_text(t.n("%(count)s provider", "%(count)s providers", found))
 
 
-def test_a_need_number_that_is_not_one_is_a_page(desk: Page, live_sqlite: LiveService) -> None:
+def test_a_need_number_that_is_not_one_is_a_page(desk: Page, live_sqlite: LiveService, t: Words) -> None:
     answer = desk.goto(f"{live_sqlite.url}/needs/abc")
     plain_html(desk, answer)
     assert answer is not None and answer.status == 404
-    expect(desk.get_by_role("alert")).to_have_text("The need number must be a whole number; “abc” is not.")
+    expect(desk.get_by_role("alert")).to_have_text(
+        t("The {field} must be a whole number; {quoted} is not.", field=t("need number"), quoted="“abc”")
+    )
 
 
 def test_the_need_form_keeps_what_was_typed_and_a_second_sending_stores_nothing(
-    desk: Page, live_sqlite: LiveService
+    desk: Page, live_sqlite: LiveService, t: Words
 ) -> None:
     desk.goto(f"{live_sqlite.url}/needs/new")
-    title = f"Drip irrigation kits {desk.viewport_size['width'] if desk.viewport_size else 0}"
-    desk.get_by_label("Country (name or ISO3)").fill("Narnia")
-    desk.get_by_label("Title").fill(title)
-    desk.get_by_label("What do you need?").fill(f"{HOSTILE} Drip irrigation kits for cooperatives.")
-    desk.get_by_label("Budget in US dollars").fill("abc")
-    answer = submit(desk, "Find partners")
+    title = f"Drip irrigation kits {t.lang} {width_of(desk)}"
+    country, budget = t("Country (name or ISO3)"), t("Budget in US dollars")
+    languages = t("Languages (names or ISO codes, comma-separated, e.g. français, pt)")
+    desk.get_by_label(country).fill("Narnia")
+    desk.get_by_label(t("Title")).fill(title)
+    desk.get_by_label(t("What do you need?")).fill(f"{HOSTILE} Drip irrigation kits for cooperatives.")
+    desk.get_by_label(budget).fill("abc")
+    answer = submit(desk, t("Find partners"))
     plain_html(desk, answer)
-    expect(desk.get_by_role("alert")).to_contain_text("The budget must be a whole number of US dollars")
-    expect(desk.get_by_label("Title")).to_have_value(title)
-    expect(desk.get_by_label("Budget in US dollars")).to_have_value("abc")
+    expect(desk.get_by_role("alert")).to_contain_text(
+        t("The budget must be a whole number of US dollars; {typed} is not.", typed="“abc”")
+    )
+    expect(desk.get_by_label(t("Title"))).to_have_value(title)
+    expect(desk.get_by_label(budget)).to_have_value("abc")
 
-    desk.get_by_label("Budget in US dollars").fill("")
-    answer = submit(desk, "Find partners")
+    desk.get_by_label(budget).fill("")
+    answer = submit(desk, t("Find partners"))
     plain_html(desk, answer)
-    expect(desk.get_by_role("alert")).to_contain_text("We could not understand the country “Narnia”.")
-    expect(desk.get_by_label("Country (name or ISO3)")).to_have_value("Narnia")
+    not_understood = "We could not understand the {label} {value}."
+    expect(desk.get_by_role("alert")).to_contain_text(t(not_understood, label=t("country"), value="“Narnia”"))
+    expect(desk.get_by_label(country)).to_have_value("Narnia")
+
+    desk.get_by_label(country).fill("Senegal")
+    desk.get_by_label(languages).fill(
+        "português, klingon"
+    )  # a language is a name in the four languages or a code
+    answer = submit(desk, t("Find partners"))
+    plain_html(desk, answer)
+    expect(desk.get_by_role("alert")).to_contain_text(
+        t(not_understood, label=t("language"), value="“klingon”")
+    )
+    expect(desk.get_by_label(languages)).to_have_value("português, klingon")
 
     desk.goto(f"{live_sqlite.url}/needs/new")  # a clean form: the one a user sends, then goes back to
-    desk.get_by_label("Country (name or ISO3)").fill("Senegal")
-    desk.get_by_label("Title").fill(title)
-    desk.get_by_label("What do you need?").fill("Drip irrigation kits for cooperatives.")
-    submit(desk, "Find partners")
+    desk.get_by_label(country).fill("Senegal")
+    desk.get_by_label(t("Title")).fill(title)
+    desk.get_by_label(t("What do you need?")).fill("Drip irrigation kits for cooperatives.")
+    desk.get_by_label(languages).fill("português, Français, en")
+    submit(desk, t("Find partners"))
     expect(desk.get_by_role("heading", name=title)).to_be_visible()
     need_path = desk.url.removeprefix(live_sqlite.url)
 
     desk.go_back()
-    expect(desk.get_by_label("Title")).to_have_value(title)
-    answer = submit(desk, "Find partners")
+    expect(desk.get_by_label(t("Title"))).to_have_value(title)
+    answer = submit(desk, t("Find partners"))
     plain_html(desk, answer)
     assert answer is not None and answer.status == 409
     expect(desk.get_by_role("alert")).to_contain_text(
-        "This form was already sent, and its need was stored once"
+        t("This form was already sent, and its need was stored once; it was not stored again.")
     )
-    desk.get_by_role("link", name="Open the need you sent").click()
+    desk.get_by_role("link", name=t("Open the need you sent")).click()
     assert desk.url.removeprefix(live_sqlite.url) == need_path
-    assert stored_with_title(live_sqlite, title) == 1
+    assert stored_languages(live_sqlite, title) == [["pt", "fr", "en"]]
 
 
-def stored_with_title(live: LiveService, title: str) -> int:
+def stored_languages(live: LiveService, title: str) -> list[list[str]]:
+    """The working languages of each need stored with the title: one need, the names read as codes."""
     from sqlmodel import Session, select
 
     from models import Need
 
     with Session(get_engine(live.settings.database_url)) as session:
-        return len(session.exec(select(Need).where(Need.title == title)).all())
+        return [need.languages for need in session.exec(select(Need).where(Need.title == title))]
