@@ -127,7 +127,9 @@ def local_signed(value: float, digits: int = 0) -> str:
 
 
 def language_name(code: str) -> str:
-    return Locale.parse(code).get_display_name(_current.get()) or code
+    """A language's name in the page's language, for any ISO 639 code (Fijian has no Babel locale
+    of its own, but a name in every locale's list of languages); an unknown code as it is."""
+    return str(Locale.parse(_current.get()).languages.get(code, code))
 
 
 def N_(message: str) -> str:

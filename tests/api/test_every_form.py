@@ -46,10 +46,13 @@ class FormReader(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.forms: list[Form] = []
+        self.links: list[str] = []
         self._select: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
+        if tag == "a" and a.get("href", "").startswith("/"):
+            self.links.append(a["href"])
         if tag == "form":
             self.forms.append(Form(a.get("action", ""), a.get("method", "get").lower()))
         elif not self.forms or "name" not in a:
@@ -78,6 +81,12 @@ def forms_of(text: str) -> list[Form]:
     reader = FormReader()
     reader.feed(text)
     return reader.forms
+
+
+def links_of(text: str) -> list[str]:
+    reader = FormReader()
+    reader.feed(text)
+    return reader.links
 
 
 def in_words(response: httpx.Response, what: str) -> None:
@@ -145,9 +154,14 @@ def test_every_form_answers_a_page_in_words_whatever_is_typed(admin: Service) ->
     client = admin.client
     sources, csrf = pages_with_every_form(admin)
     walked: dict[str, tuple[Source, Form]] = {}
+    links: set[str] = set()
     for source in sources:
-        for form in forms_of(fetch(admin, source, csrf)):
+        page = fetch(admin, source, csrf)
+        links |= set(links_of(page))
+        for form in forms_of(page):
             walked.setdefault(form.kind, (source, form))
+    broken = [link for link in sorted(links) if client.get(link).status_code != 200]
+    assert not broken, broken  # every link these pages show leads somewhere (profiles, CSVs, pages)
     expected = {"post /needs/new", "get /queue", "get /catalogue", "post /suggestions/{id}/review",
                 "post /suggestions/{id}/outcome", "get /needs/{id}/compare", "get /needs/{id}/run-again",
                 "post /needs/{id}/suggest", "post /needs/{id}/close", "post /models/train",

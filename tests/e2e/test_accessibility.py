@@ -49,8 +49,8 @@ def pages_to_walk(live: LiveService) -> tuple[list[str], str]:
     return [
         "/queue", "/queue?max_age_days=abc&country=Narnia", "/needs", "/needs/new", f"/needs/{n}",
         f"/needs/{n}/compare?first={first['id']}&second={second['id']}", f"/needs/{n}/run-again",
-        "/catalogue", "/catalogue?q=brazil&kind=providers", f"/catalogue/provider/{first['provider']['id']}",
-        f"/catalogue/facilitator/{facilitator}", "/models", "/needs/999999",
+        "/catalogue", "/catalogue?q=brazil&kind=providers", f"/catalogue/providers/{first['provider']['id']}",
+        f"/catalogue/facilitators/{facilitator}", "/models", "/needs/999999",
     ], version  # fmt: skip
 
 

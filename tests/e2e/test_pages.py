@@ -199,11 +199,6 @@ def test_explanations_read_in_plain_words_and_two_triads_compare_side_by_side(
     fits(desk)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="need.html links /catalogue/provider/<id> and /catalogue/facilitator/<id>, but the profiles "
-    "are served at /catalogue/providers/<id> and /catalogue/facilitators/<id>: the links answer 404",
-)
 def test_a_triad_links_its_provider_and_facilitator_to_their_profiles_and_past_partnerships(
     desk: Page, solar_need: str, t: Words
 ) -> None:
