@@ -101,11 +101,9 @@ def in_words(response: httpx.Response, what: str) -> None:
 @pytest.fixture()
 def admin(service: Service) -> Iterator[Service]:
     """Signed in to the pages with the admin key, who sees every page and every form."""
-    client = service.client
-    csrf = client.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-    client.post("/login", data={"key": service.keys["admin"], "csrf": csrf}, follow_redirects=False)
+    service.sign_in_pages("admin")
     yield service
-    client.cookies.clear()
+    service.client.cookies.clear()
 
 
 # the values a person would type where a field's default is blank, so that each bad value is
@@ -201,8 +199,7 @@ def wait_for_jobs(service: Service) -> None:
     """A blank ranker is the default one, so the walk started a training job: let it end before
     the database goes (the page says when none is running)."""
     client = service.client
-    csrf = client.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-    client.post("/login", data={"key": service.keys["admin"], "csrf": csrf}, follow_redirects=False)
+    service.sign_in_pages("admin")
     deadline = time.monotonic() + 180
     while 'http-equiv="refresh"' in client.get("/models").text and time.monotonic() < deadline:
         time.sleep(0.5)

@@ -20,11 +20,9 @@ LONG = "x" * 5000
 @pytest.fixture()
 def desk(service: Service) -> Iterator[Service]:
     """The service's client signed in to the pages as the help desk."""
-    client = service.client
-    csrf = client.get("/login").text.split('name="csrf" value="')[1].split('"')[0]
-    client.post("/login", data={"key": service.keys["helpdesk"], "csrf": csrf}, follow_redirects=False)
+    service.sign_in_pages("helpdesk")
     yield service
-    client.cookies.clear()
+    service.client.cookies.clear()
 
 
 def page(service: Service, path: str, **params: str) -> tuple[int, str]:
