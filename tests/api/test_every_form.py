@@ -77,16 +77,14 @@ class FormReader(HTMLParser):
         values.insert(0, value) if chosen else values.append(value)
 
 
+def read_page(text: str) -> FormReader:
+    reader = FormReader()
+    reader.feed(text)
+    return reader
+
+
 def forms_of(text: str) -> list[Form]:
-    reader = FormReader()
-    reader.feed(text)
-    return reader.forms
-
-
-def links_of(text: str) -> list[str]:
-    reader = FormReader()
-    reader.feed(text)
-    return reader.links
+    return read_page(text).forms
 
 
 def in_words(response: httpx.Response, what: str) -> None:
@@ -154,9 +152,9 @@ def test_every_form_answers_a_page_in_words_whatever_is_typed(admin: Service) ->
     walked: dict[str, tuple[Source, Form]] = {}
     links: set[str] = set()
     for source in sources:
-        page = fetch(admin, source, csrf)
-        links |= set(links_of(page))
-        for form in forms_of(page):
+        page = read_page(fetch(admin, source, csrf))
+        links |= set(page.links)
+        for form in page.forms:
             walked.setdefault(form.kind, (source, form))
     broken = [link for link in sorted(links) if client.get(link).status_code != 200]
     assert not broken, broken  # every link these pages show leads somewhere (profiles, CSVs, pages)
