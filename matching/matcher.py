@@ -246,7 +246,7 @@ class Matcher:
     ) -> list[dict[str, Any]]:
         """Batched: one answer (the JSON shape of the CLI and API) per need, in order."""
         with _ENGINE_LOCK:
-            found = retrieve_partition(self, needs) if len(needs) > 1 else [None] * len(needs)
+            found = retrieve_partition(self, needs) if len(needs) > 1 else iter([None] * len(needs))
             return [
                 answer_json(self, compose(self, need, k or need.k, explain != "none", retrieved), explain)
                 for need, retrieved in zip(needs, found, strict=True)
