@@ -14,16 +14,28 @@ from features.semantic_index import SemanticIndex
 
 # Distance (log of thousands of km) is centred on a typical South-South distance: unknown = typical.
 TYPICAL_DISTANCE = float(np.log1p(8.0))
+# Below this best cosine a need shares next to no words with any provider: its best match is then
+# not scaled up to 1 (noise would read as "the closest profile").
+SIMILARITY_FLOOR = 0.05
 
 
 @dataclass
 class ProviderContext(NeedContext):
     """What the provider features of one need read; `similarity` holds each candidate's cosines
-    with the need: (profile, past partnerships)."""
+    with the need: (profile, past partnerships), and `best_similarity` the highest of each over
+    every provider."""
 
     candidates: np.ndarray
     similarity: np.ndarray
+    best_similarity: np.ndarray
     semantic: SemanticIndex | None = None  # None: the model has no semantic features (all missing)
+
+    @cached_property
+    def relative_similarity(self) -> np.ndarray:
+        """Each cosine as a share of the need's best one. A need in French meets English profiles
+        at lower cosines across the board, its closest one included; as shares, its closest
+        profile weighs what it would in English against the features that do not read words."""
+        return self.similarity / np.maximum(self.best_similarity, SIMILARITY_FLOOR)
 
     @cached_property
     def tags(self) -> np.ndarray:
@@ -106,13 +118,14 @@ def _past_cooperation(c: ProviderContext) -> np.ndarray:
 PROVIDER_FEATURES = FeatureSet(
     "provider",
     [
-        Feature("text_similarity", "text", lambda c: c.similarity[:, 0],
-                helps="{f.provider}'s profile uses similar words (cosine {value:.2f})",
+        Feature("text_similarity", "text", lambda c: c.relative_similarity[:, 0],
+                helps="{f.provider}'s profile uses similar words ({value:.0%} as close as the closest "
+                "profile)",
                 prior_weight=3.0, sign="positive",
                 label="Provider's profile matches the need"),
-        Feature("history_text_similarity", "text", lambda c: c.similarity[:, 1],
-                helps="{f.provider}'s past partnerships read like this need (cosine {value:.2f})"
-                "{f.provider_examples}",
+        Feature("history_text_similarity", "text", lambda c: c.relative_similarity[:, 1],
+                helps="{f.provider}'s past partnerships read like this need ({value:.0%} as close as "
+                "the closest provider's){f.provider_examples}",
                 prior_weight=2.0, sign="positive",
                 label="Provider's past partnerships resemble the need"),
         Feature("semantic_similarity", "semantic", _semantic_profile,

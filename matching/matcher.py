@@ -42,8 +42,9 @@ _ENGINE_LOCK = threading.Lock()
 # The layout of a fitted Matcher; a model file of another layout is refused on load, with a
 # message to retrain, rather than failing on the first request. 2: hashed text and posting lists;
 # 3: the posting lists in array files beside the model; 4: declared features, signed terms;
-# 5: semantic features (sentence embeddings in an array file beside the model).
-MODEL_FORMAT = 5
+# 5: semantic features (sentence embeddings in an array file beside the model); 6: a provider's
+# text similarities as shares of the need's best.
+MODEL_FORMAT = 6
 
 
 class Matcher:
@@ -199,7 +200,9 @@ class Matcher:
         self, view: HistoryView, need: ResolvedNeed, candidates: np.ndarray, similarity: np.ndarray
     ) -> np.ndarray:
         """Need–provider feature rows of the candidates (`similarity`: every provider's cosines)."""
-        context = ProviderContext(self.index_, view, need, candidates, similarity[candidates], self.semantic_)
+        best = similarity.max(axis=0, initial=0.0)
+        own = similarity[candidates]
+        context = ProviderContext(self.index_, view, need, candidates, own, best, self.semantic_)
         return self._ablated(PROVIDER_FEATURES.matrix(context, len(candidates)), PROVIDER_FEATURES)
 
     def facilitator_matrices(

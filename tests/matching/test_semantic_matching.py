@@ -78,15 +78,17 @@ def _top3(figures: dict[str, tuple[int, list[int], list[int | None]]]) -> int:
     return sum(r is not None and r <= 3 for _, _, ranks in figures.values() for r in ranks)
 
 
-def test_semantic_features_bring_the_planted_partner_up_in_other_languages(figures: dict) -> None:
+def test_the_planted_partner_stays_near_the_top_in_other_languages(figures: dict) -> None:
     """The cross-lingual check, as measured (fixtures/cross_lingual_needs.jsonl, 5 needs x 4
-    languages): with the semantic features the planted partner is in the top 3 in more of the 20
-    needs than without, always first or second in English, and the top 10s of a need in French,
-    Spanish and Portuguese keep at least 6 of its English top 10."""
-    assert _top3(figures["with"]) >= 12 > _top3(figures["without"]), figures
-    for _shared, with_english, ranks in figures["with"].values():
-        assert ranks[0] is not None and ranks[0] <= 2, figures["with"]
-        assert min(with_english) >= 6, figures["with"]
+    languages). With text similarities as shares of the need's best, the planted partner is in the
+    top 3 in 16 of the 20 needs, with or without semantic features (8 without and 13 with them when
+    the features were raw cosines); it is always first or second in English, and the top 10s of a
+    need in French, Spanish and Portuguese keep at least 6 of its English top 10."""
+    for run in ("with", "without"):
+        assert _top3(figures[run]) >= 16, figures[run]
+        for _shared, with_english, ranks in figures[run].values():
+            assert ranks[0] is not None and ranks[0] <= 2, figures[run]
+            assert min(with_english) >= 6, figures[run]
 
 
 @pytest.mark.xfail(
