@@ -44,8 +44,8 @@ class PriorRanker(LinearRanker):
     """Cold start: the hand-set `prior_weight` of each feature's declaration, usable with no history.
 
     The weights say, in log-odds, how much each fact should move a match: a full match of the
-    need's sectors (+2.0) counts most, then similar wording (+3.0 per unit of cosine, which rarely
-    exceeds 0.5), shared official language (+0.8), serving the region (+0.6), and a track record
+    need's sectors (+2.0) counts most, then similar wording (+3.0 for the need's closest profile, a
+    share of its best cosine for the others), shared official language (+0.8), serving the region (+0.6), and a track record
     (+0.5 per e-fold of past partnerships). Distance counts against (-0.3 per e-fold of 1000 km).
     """
 
@@ -64,7 +64,8 @@ class PopularityRanker(LinearRanker):
 
 
 class TextOnlyRanker(LinearRanker):
-    """Baseline: TF-IDF cosine between the need and the profile."""
+    """Baseline: TF-IDF cosine between the need and the profile (as a share of the need's best,
+    which orders one need's providers as the cosine does)."""
 
     name = "text-only"
     weights = {"text_similarity": 1.0}
