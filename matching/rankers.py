@@ -45,8 +45,9 @@ class PriorRanker(LinearRanker):
 
     The weights say, in log-odds, how much each fact should move a match: a full match of the
     need's sectors (+2.0) counts most, then similar wording (+3.0 for the need's closest profile, a
-    share of its best cosine for the others), shared official language (+0.8), serving the region (+0.6), and a track record
-    (+0.5 per e-fold of past partnerships). Distance counts against (-0.3 per e-fold of 1000 km).
+    share of that for the others), shared official language (+0.8), serving the region (+0.6), and
+    a track record (+0.5 per e-fold of past partnerships). Distance counts against (-0.3 per e-fold
+    of 1000 km).
     """
 
     name = "prior"
