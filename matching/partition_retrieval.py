@@ -1,6 +1,6 @@
-"""Retrieval for many needs at once: their text vectors in one transform, and their cosines with
-every profile and past partnership as one sparse product per block of needs against the posting
-lists, instead of one product per need. Each need is then ranked from its own row; the rows are
+"""Retrieval for many needs at once: per block of needs, their text vectors in one transform and
+their cosines with every profile and past partnership as one sparse product against the posting
+lists, instead of one of each per need. Each need is then ranked from its own row; the rows are
 the ones the one-need path computes (a sparse product computes each output row on its own), so
 the answers are the same. A need keeps every provider's cosines until it is ranked, so the needs are
 handed out block by block rather than all retrieved first (50 needs at 100k providers held 80 MB)."""
