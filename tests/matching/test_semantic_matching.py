@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from itertools import pairwise
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 
 import features.semantic_encoder as semantic_encoder
 from features.catalogue import Catalogue
-from features.paths import fixtures_dir
 from features.semantic_encoder import DEFAULT_ENCODER, EncoderUnavailableError
 from matching.matcher import Matcher
 from matching.persistence import (
@@ -22,11 +20,8 @@ from matching.persistence import (
     load_matcher,
     save_matcher,
 )
+from tests.matching.twin_needs import TWINS
 
-TWINS = [
-    json.loads(line)
-    for line in (fixtures_dir() / "cross_lingual_needs.jsonl").read_text("utf-8").splitlines()
-]
 TOPICS = sorted({t["topic"] for t in TWINS})
 LANGUAGES = ("en", "fr", "es", "pt")
 SEMANTIC_FEATURES = ("provider.semantic_similarity", "provider.history_semantic_similarity",

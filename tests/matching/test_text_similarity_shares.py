@@ -3,18 +3,12 @@ need written in French weighs its closest English profile as the English need do
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
-from features.paths import fixtures_dir
 from features.provider_features import PROVIDER_FEATURES, SIMILARITY_FLOOR, ProviderContext
 from matching.matcher import Matcher
+from tests.matching.twin_needs import twin
 
-TWINS = {
-    (t["topic"], t["language"]): t
-    for t in map(json.loads, (fixtures_dir() / "cross_lingual_needs.jsonl").read_text("utf-8").splitlines())
-}
 TEXT_COLUMNS = [PROVIDER_FEATURES.names.index(n) for n in ("text_similarity", "history_text_similarity")]
 
 
@@ -26,12 +20,8 @@ def _cosines_and_features(matcher: Matcher, raw: dict[str, str]) -> tuple[np.nda
     return similarity, matcher.provider_matrix(view, need, every, similarity)[:, TEXT_COLUMNS]
 
 
-def _twin(topic: str, language: str) -> dict[str, str]:
-    return {k: TWINS[topic, language][k] for k in ("country", "title", "text")}
-
-
 def test_each_text_similarity_is_its_cosine_over_the_needs_best(learned: Matcher) -> None:
-    cosines, features = _cosines_and_features(learned, _twin("demining", "fr"))
+    cosines, features = _cosines_and_features(learned, twin("demining", "fr"))
     best = cosines.max(axis=0)
     assert (best > SIMILARITY_FLOOR).all()
     np.testing.assert_allclose(features, cosines / best, rtol=1e-6)
@@ -40,14 +30,14 @@ def test_each_text_similarity_is_its_cosine_over_the_needs_best(learned: Matcher
 
 def test_the_closest_profile_weighs_the_same_in_english_and_in_french(learned: Matcher) -> None:
     row = list(learned.index_.provider_ids).index("KHM-CMAC")
-    english, english_features = _cosines_and_features(learned, _twin("demining", "en"))
-    french, french_features = _cosines_and_features(learned, _twin("demining", "fr"))
+    english, english_features = _cosines_and_features(learned, twin("demining", "en"))
+    french, french_features = _cosines_and_features(learned, twin("demining", "fr"))
     assert french[row, 0] < english[row, 0] / 2  # the French text meets the English profile less
     assert english_features[row, 0] == french_features[row, 0] == 1.0  # still the closest in both
 
 
 def test_a_need_that_shares_almost_no_words_is_not_scaled_up_to_one(learned: Matcher) -> None:
-    need = learned.resolve(_twin("demining", "en"))
+    need = learned.resolve(twin("demining", "en"))
     cosines = np.array([[0.03, 0.0], [0.01, 0.0]])  # best below the floor; no history at all
     context = ProviderContext(learned.index_, learned.history_.view(None), need, np.arange(2), cosines,
                               cosines.max(axis=0))  # fmt: skip
@@ -55,7 +45,7 @@ def test_a_need_that_shares_almost_no_words_is_not_scaled_up_to_one(learned: Mat
 
 
 def test_the_reason_says_the_share_it_was_scored_on(learned: Matcher) -> None:
-    answer = learned.recommend([learned.resolve(_twin("demining", "fr"))])[0]
+    answer = learned.recommend([learned.resolve(twin("demining", "fr"))])[0]
     worded = 0
     for suggestion in answer["suggestions"]:
         for c in suggestion["contributions"]:
