@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="sstc-match", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.session_slots = asyncio.Semaphore(settings.worker_threads)
     app.state.matcher = MatcherHolder(engine)
     app.state.auth_throttle = AuthThrottle(settings.failed_auth_limit)
     app.state.key_cache = KeyCache()

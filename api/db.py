@@ -19,8 +19,9 @@ POOL_TIMEOUT_S = 5
 
 @cache
 def get_engine(url: str, pool_size: int = 5) -> Engine:
-    """One engine per database and pool size. The service sizes its pool to its thread pool (every
-    database call runs in one of those threads), so a thread never waits long for a connection."""
+    """One engine per database and pool size. The service sizes its pool to its thread pool: up to
+    `pool_size` route sessions (`api.deps.get_session`) and, beyond them, one connection for each
+    thread (a key lookup, a page's own read), so a thread never waits for a connection."""
     if url.startswith("sqlite:///") and not url.startswith(("sqlite:///:memory:", "sqlite:///file:")):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     connect_args = {"check_same_thread": False} if url.startswith("sqlite") else {}
@@ -29,7 +30,7 @@ def get_engine(url: str, pool_size: int = 5) -> Engine:
         connect_args=connect_args,
         pool_pre_ping=True,
         pool_size=pool_size,
-        max_overflow=2,
+        max_overflow=pool_size + 2,
         pool_timeout=POOL_TIMEOUT_S,
     )
     if url.startswith("sqlite"):

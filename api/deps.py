@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
+import anyio
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -31,9 +32,20 @@ async def get_engine_dep(request: Request) -> Engine:
     return engine
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine_dep)]) -> Iterator[Session]:
-    with Session(engine) as session:
-        yield session
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the route, once one of the worker's session slots is free (waiting holds no
+    thread). A sync route's answer is validated in the thread pool while its session still holds
+    a connection; with sessions unbounded, a burst left every thread waiting for a connection and
+    every connection waiting for a thread, until the pool's timeout answered 503 (60 requests at
+    once: 10 s, half of them 503s). With at most one session per thread, the pool (sized for the
+    sessions plus one connection per thread, `api.db.get_engine`) is never empty."""
+    async with request.app.state.session_slots:
+        session = Session(request.app.state.engine)
+        try:
+            yield session
+        finally:
+            with anyio.CancelScope(shield=True):  # the connection goes back to the pool, whatever happens
+                await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
