@@ -22,7 +22,7 @@ def test_an_exhausted_pool_answers_503_with_retry_after(tmp_path: Path) -> None:
     auth = {"Authorization": f"Bearer {key}"}
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         assert client.get("/api/v1/needs", headers=auth).status_code == 200
-        held = [engine.connect() for _ in range(engine.pool.size() + 2)]  # the pool and its overflow
+        held = [engine.connect() for _ in range(2 * engine.pool.size() + 2)]  # the pool and its overflow
         try:
             busy = client.get("/api/v1/needs", headers=auth)
             healthy = client.get("/healthz")
