@@ -16,12 +16,12 @@ from rich.table import Table
 from api.catalogue_store import load_catalogue, store_catalogue
 from api.db import create_tables, get_engine
 from api.import_command import import_app
-from api.model_registry import active_version, train_version
+from api.model_registry import LOAD_CATALOGUE_HINT, active_version, train_version
 from api.recommend_command import recommend
 from api.security import create_key, revoke_key
 from api.settings import get_settings
 from features.catalogue import load_catalogue_files
-from features.errors import SSTCError
+from features.errors import EmptyCatalogueError, SSTCError
 from matching.evaluation_runner import (
     ABLATIONS,
     DIVERSITY,
@@ -117,8 +117,11 @@ def train(
     """Train a model version on the stored catalogue (active if it is the first)."""
     engine = get_engine(_database_url(database_url))
     create_tables(engine)
-    with _status("training…"):
-        row = train_version(engine, get_settings().model_dir, ranker)
+    try:
+        with _status("training…"):
+            row = train_version(engine, get_settings().model_dir, ranker)
+    except EmptyCatalogueError as exc:
+        _fail(f"{exc}; {LOAD_CATALOGUE_HINT}")
     console.print(f"model {row.id} ({row.status}) sha256 {row.sha256}", highlight=False)
 
 
@@ -235,8 +238,16 @@ def serve(
     engine = get_engine(url)
     create_tables(engine)
     if active_version(engine) is None:
-        with _status("training the first model…"):
-            train_version(engine, get_settings().model_dir)
+        try:
+            with _status("training the first model…"):
+                train_version(engine, get_settings().model_dir)
+        except EmptyCatalogueError as exc:
+            errors.print(
+                f"[yellow]no model yet:[/yellow] {exc}. The service starts: /readyz answers 'not ready' "
+                f"and /api/v1/match 503 until a catalogue is loaded ({LOAD_CATALOGUE_HINT}) and a model "
+                "is trained (`sstc train`, or POST /api/v1/models/train).",
+                highlight=False,
+            )
     uvicorn.run(
         "api.app:create_app",
         factory=True,

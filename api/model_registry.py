@@ -22,6 +22,11 @@ from matching.training_examples import Review
 from models import Decision, ModelStatus, ModelVersion, Need, Suggestion
 from models import Review as ReviewRow
 
+# What a person who meets `EmptyCatalogueError` on the command line can do about it.
+LOAD_CATALOGUE_HINT = (
+    "`sstc seed` loads the fixture catalogue; `sstc import csv` and `sstc import iati` add partnerships"
+)
+
 
 def new_version_id(ranker: str) -> str:
     return f"{ranker}-{datetime.now(UTC):%Y%m%dT%H%M%S%f}"

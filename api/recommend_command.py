@@ -16,9 +16,9 @@ from rich.progress import track
 from rich.table import Table
 
 from api.db import create_tables, get_engine
-from api.model_registry import active_matcher
+from api.model_registry import LOAD_CATALOGUE_HINT, active_matcher
 from api.settings import get_settings
-from features.errors import SSTCError
+from features.errors import EmptyCatalogueError, SSTCError
 from matching.batch import answer_in_processes
 
 console = Console()
@@ -60,7 +60,10 @@ def recommend(
         _fail("give --country and --text, or --input FILE")
     engine = get_engine(database_url or get_settings().database_url)
     create_tables(engine)
-    matcher = active_matcher(engine, get_settings().model_dir)
+    try:
+        matcher = active_matcher(engine, get_settings().model_dir)
+    except EmptyCatalogueError as exc:
+        _fail(f"no model is active and none can be trained: {exc}; {LOAD_CATALOGUE_HINT}")
     answers = answer_in_processes(matcher, [need for _, need in lines], workers)
     shown = track(
         answers, total=len(lines), description="recommending", console=errors,

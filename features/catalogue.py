@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 
 from features.catalogue_files import read_countries, read_facilitators, read_providers
+from features.errors import EmptyCatalogueError
 from features.names import NameResolver
 from features.organisation_ids import OrganisationIds
 from features.partnership_reader import PartnershipReader
@@ -54,6 +55,16 @@ class Catalogue:
     @cached_property
     def provider_lookup(self) -> OrganisationIds:
         return organisation_resolver(self.providers)
+
+    def require_trainable(self) -> None:
+        """Raise `EmptyCatalogueError` naming every part a model cannot be trained without."""
+        parts = {
+            "providers": self.providers,
+            "facilitators": self.facilitators,
+            "partnerships": self.partnerships,
+        }
+        if missing := [name for name, rows in parts.items() if not rows]:
+            raise EmptyCatalogueError(missing)
 
     def snapshot(self) -> str:
         """A short content hash: equal catalogues give equal snapshots, whatever their order."""

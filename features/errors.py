@@ -41,3 +41,14 @@ class UnknownNameError(SSTCError):
             if self.closest:
                 message += f"; closest: {', '.join(self.closest)}"
         super().__init__(message)
+
+
+class EmptyCatalogueError(SSTCError):
+    """A catalogue a model cannot be trained on: it lacks providers, facilitators or the past
+    partnerships the rankers learn from."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = list(missing)
+        *others, last = self.missing
+        listed = f"{', no '.join(others)} and no {last}" if others else last
+        super().__init__(f"the catalogue has no {listed}: there is nothing to train on")

@@ -89,6 +89,7 @@ class Matcher:
 
     # ----- fitting -------------------------------------------------------------------------
     def fit(self, catalogue: Catalogue, reviews: list[Review] | None = None) -> Matcher:
+        catalogue.require_trainable()
         taxonomy = default_taxonomy()
         self.format_ = MODEL_FORMAT
         self.snapshot_ = catalogue.snapshot()

@@ -176,3 +176,23 @@ def test_recommend_batch_of_good_lines_exits_0_and_keeps_unmatched_words(
     assert [(u["field"], u["word"]) for u in first["need"]["unmatched_terms"]] == [("sector.0", "zzqx")]
     assert "error" not in second
     assert " ".join(result.stderr.split()) == "answered 2 of 2 needs"
+
+
+LOAD_HINT = (
+    "`sstc seed` loads the fixture catalogue; `sstc import csv` and `sstc import iati` add partnerships"
+)
+
+
+def test_train_and_recommend_on_an_empty_database_say_what_to_load(tmp_path: Path) -> None:
+    empty = f"sqlite:///{tmp_path / 'empty.db'}"
+    nothing = (
+        "the catalogue has no providers, no facilitators and no partnerships: there is nothing to train on"
+    )
+    trained = runner.invoke(app, ["train", "--database-url", empty])
+    assert trained.exit_code == 2
+    assert " ".join(trained.output.split()) == f"error: {nothing}; {LOAD_HINT}"
+    asked = runner.invoke(app, ["recommend", "--country", "KEN", "--text", "water", "--database-url", empty])
+    assert asked.exit_code == 2
+    assert " ".join(asked.output.split()) == (
+        f"error: no model is active and none can be trained: {nothing}; {LOAD_HINT}"
+    )
