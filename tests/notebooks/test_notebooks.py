@@ -90,7 +90,7 @@ def test_the_default_data_folders_are_the_projects_from_any_folder(
 
 
 def test_retrain_notebook_figures_equal_the_cli(settings: Settings, tmp_path: Path) -> None:
-    rankers = ["learned", "prior", "popularity"]
+    rankers = ["learned", "popularity"]  # one trained ranker and one baseline: each costs a fit per fold
     notebook = run(
         "02_retrain_and_evaluate", tmp_path, database_url=settings.database_url, folds=2, seed=3,
         rankers=rankers, publish=True, model_dir=str(settings.model_dir),
