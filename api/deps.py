@@ -44,7 +44,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         try:
             yield session
         finally:
-            with anyio.CancelScope(shield=True):  # the connection goes back to the pool, whatever happens
+            # Shielded: the connection goes back to the pool whatever happens. A limiter of its own:
+            # behind the busy default one, the close would wait for a thread, the deadlock again.
+            with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(session.close, limiter=anyio.CapacityLimiter(1))
 
 

@@ -130,3 +130,20 @@ def running_server(
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def wait_for(
+    url: str, status: int, headers: dict[str, str] | None = None, limit_s: float = 30
+) -> httpx.Response:
+    """GET `url` until it answers `status`; that answer."""
+    deadline = time.monotonic() + limit_s
+    while True:
+        try:
+            response = httpx.get(url, headers=headers, timeout=5)
+            if response.status_code == status:
+                return response
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{url} did not answer {status} within {limit_s} s")
+        time.sleep(0.3)

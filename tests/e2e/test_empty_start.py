@@ -12,8 +12,7 @@ import httpx
 from typer.testing import CliRunner
 
 from api.cli import app
-from tests.e2e.conftest import free_port
-from tests.e2e.test_faults import wait_for
+from tests.e2e.conftest import free_port, wait_for
 
 
 def test_serve_on_an_empty_database_starts_not_ready_and_serves_once_trained(tmp_path: Path) -> None:

@@ -8,35 +8,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from features.catalogue import Catalogue
-from tests.e2e.conftest import free_port
+from tests.e2e.conftest import free_port, wait_for
 from tests.seeded_databases import make_keys, seeded_database
 
 
 def pg(command: str) -> None:
     subprocess.run(["su", "postgres", "-c", command], check=True, capture_output=True, timeout=60)
-
-
-def wait_for(
-    url: str, status: int, headers: dict[str, str] | None = None, limit_s: float = 30
-) -> httpx.Response:
-    deadline = time.monotonic() + limit_s
-    while True:
-        try:
-            response = httpx.get(url, headers=headers, timeout=5)
-            if response.status_code == status:
-                return response
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{url} did not answer {status} within {limit_s} s")
-        time.sleep(0.3)
 
 
 def test_database_outage_gives_503_and_the_service_recovers(tmp_path: Path, catalogue: Catalogue) -> None:

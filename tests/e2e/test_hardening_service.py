@@ -40,12 +40,17 @@ print(json.dumps(times))
 """
 
 
-async def _burst(live: LiveService, requests: int) -> list[httpx.Response]:
-    """`requests` authenticated requests at once, each on a new connection."""
+def _new_connections(live: LiveService) -> httpx.AsyncClient:
+    """A help-desk client that opens a new connection for every request, as a crowd of clients does."""
     auth = {"Authorization": f"Bearer {live.keys['helpdesk']}"}
     fresh = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+    return httpx.AsyncClient(base_url=live.url, headers=auth, limits=fresh, timeout=120)
+
+
+async def _burst(live: LiveService, requests: int) -> list[httpx.Response]:
+    """`requests` authenticated requests at once, each on a new connection."""
     paths = ["/api/v1/needs", "/api/v1/providers?q=agriculture", "/api/v1/facilitators"]
-    async with httpx.AsyncClient(base_url=live.url, headers=auth, limits=fresh, timeout=120) as client:
+    async with _new_connections(live) as client:
         calls = [client.get(paths[i % len(paths)]) for i in range(requests - 20)]
         calls += [client.post("/api/v1/match", json=NEED) for _ in range(20)]
         return list(await asyncio.gather(*calls))
@@ -74,9 +79,7 @@ def test_200_concurrent_requests_get_200_or_503_and_health_stays_quick(live: Liv
 
 async def _reads(live: LiveService, requests: int) -> list[httpx.Response]:
     """`requests` reads of the needs at once, each on a new connection."""
-    auth = {"Authorization": f"Bearer {live.keys['helpdesk']}"}
-    fresh = httpx.Limits(max_connections=None, max_keepalive_connections=0)
-    async with httpx.AsyncClient(base_url=live.url, headers=auth, limits=fresh, timeout=120) as client:
+    async with _new_connections(live) as client:
         return list(await asyncio.gather(*(client.get("/api/v1/needs") for _ in range(requests))))
 
 
